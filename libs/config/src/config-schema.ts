@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of a Kairos process: environment variable, parser, default, a one-line description with its unit,
+ * and whether it is sensitive (masked whenever the configuration is printed).
+ */
+export interface SettingDefinition<T> {
+  readonly env: string;
+  readonly schema: z.ZodType<T>;
+  readonly description: string;
+  readonly sensitive?: boolean;
+}
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const KAIROS_SETTINGS = {
+  nodeEnv: { env: 'NODE_ENV', schema: z.enum(['development', 'production', 'test']).default('development'), description: 'development enables demo API keys; production refuses them' },
+  port: { env: 'PORT', schema: integer(0, 65535).default(3000), description: 'HTTP port (0 = any free port)' },
+  host: { env: 'HOST', schema: z.string().min(1).default('127.0.0.1'), description: 'HTTP bind address' },
+  dataDir: { env: 'KAIROS_DATA_DIR', schema: z.string().min(1).default('./.kairos'), description: 'directory of the embedded SQLite files (log, state)' },
+  kafkaBrokers: {
+    env: 'KAFKA_BROKERS',
+    schema: z
+      .string()
+      .regex(/^[^,\s:]+:\d{1,5}(,[^,\s:]+:\d{1,5})*$/, 'must be a comma-separated list of host:port')
+      .optional(),
+    description: 'Kafka bootstrap brokers (host:port,…); switches the event log from embedded to Kafka',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    schema: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL').optional(),
+    description: 'PostgreSQL URL; switches storage from the embedded SQLite file to PostgreSQL',
+    sensitive: true,
+  },
+  databaseSchema: { env: 'KAIROS_DB_SCHEMA', schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier').default('public'), description: 'PostgreSQL schema of the Kairos tables' },
+  partitions: { env: 'KAIROS_PARTITIONS', schema: integer(1, 1024).default(12), description: 'number of customer partitions of the event log' },
+  topic: { env: 'KAIROS_TOPIC', schema: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a valid Kafka topic name').default('kairos.customer-events'), description: 'Kafka topic of customer events' },
+  sourceTopic: { env: 'KAIROS_SOURCE_TOPIC', schema: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a valid Kafka topic name').default('kairos.source-events'), description: 'Kafka topic upstream producers write event envelopes to' },
+  consumerGroup: { env: 'KAIROS_CONSUMER_GROUP', schema: z.string().min(1).max(200).default('kairos-decisioning'), description: 'Kafka consumer group of the partition-owning workers' },
+  snapshotEveryEvents: { env: 'KAIROS_SNAPSHOT_EVERY_EVENTS', schema: integer(1, 100_000_000).default(50_000), description: 'snapshot a partition after this many applied events' },
+  snapshotEveryMs: { env: 'KAIROS_SNAPSHOT_EVERY_MS', schema: integer(100, 86_400_000).default(30_000), description: 'snapshot a changed partition at least this often, in ms' },
+  lateEventToleranceMs: { env: 'KAIROS_LATE_EVENT_TOLERANCE_MS', schema: integer(0, 30 * 86_400_000).default(86_400_000), description: 'how late (by occurredAt) an event may arrive and still be folded into its window, in ms' },
+  maxFutureSkewMs: { env: 'KAIROS_MAX_FUTURE_SKEW_MS', schema: integer(0, 86_400_000).default(300_000), description: 'how far occurredAt may lie in the future before an event is rejected, in ms' },
+  durableSync: { env: 'KAIROS_SQLITE_SYNC', schema: z.enum(['full', 'normal']).default('full'), description: 'SQLite fsync mode of the embedded log: full survives power loss, normal only process crashes' },
+  demoPopulation: { env: 'KAIROS_DEMO_POPULATION', schema: flag.default(true), description: 'load the demo population on first start (development only)' },
+  logLevel: { env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level' },
+  apiKeyPepper: {
+    env: 'KAIROS_API_KEY_PEPPER',
+    schema: z.string().min(16, 'must be at least 16 characters').optional(),
+    description: 'secret mixed into API-key hashes at rest (required in production)',
+    sensitive: true,
+  },
+  bodyLimitBytes: { env: 'KAIROS_BODY_LIMIT_BYTES', schema: integer(1024, 64 * 1024 * 1024).default(1024 * 1024), description: 'largest accepted request body, in bytes' },
+} as const satisfies Record<string, SettingDefinition<unknown>>;
+
+type Settings = typeof KAIROS_SETTINGS;
+export type KairosConfig = { readonly [K in keyof Settings]: z.infer<Settings[K]['schema']> };

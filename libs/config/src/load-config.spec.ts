@@ -1,0 +1,27 @@
+import { ConfigurationError, describeConfig, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toEqual(expect.objectContaining({ port: 3000, dataDir: './.kairos', partitions: 12, nodeEnv: 'development' }));
+    expect(config.kafkaBrokers).toBeUndefined();
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^PORT: /],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ KAFKA_BROKERS: 'localhost' }, /^KAFKA_BROKERS: must be a comma-separated list of host:port/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres:\/\/ URL \(got \(hidden\)\)$/],
+    [{ NODE_ENV: 'production' }, /^KAIROS_API_KEY_PEPPER: is required when NODE_ENV=production$/],
+  ])('stops on %p with one sentence naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigurationError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('masks sensitive settings when described', () => {
+    const described = describeConfig(loadConfig({ DATABASE_URL: 'postgres://user:secret@db/kairos' }));
+    expect(described.DATABASE_URL).toBe('****');
+    expect(JSON.stringify(described)).not.toContain('secret');
+  });
+});

@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema of the embedded log file. It is a storage engine of its own (the distributed mode uses Kafka instead),
+ * so it is versioned with SQLite's user_version rather than with the TypeORM migrations of the application tables.
+ */
+export const LOG_SCHEMA_VERSION = 1;
+
+export function applyLogSchema(db: Database.Database, partitionCount: number): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) {
+    db.exec(`
+      CREATE TABLE log_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE events (
+        partition INTEGER NOT NULL,
+        offset INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        stored_at INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (partition, offset)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX events_id ON events (id);
+      CREATE TABLE consumer_offsets (group_id TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (group_id, partition));
+    `);
+    db.prepare('INSERT INTO log_meta (key, value) VALUES (?, ?)').run('partitions', String(partitionCount));
+    db.pragma(`user_version = ${LOG_SCHEMA_VERSION}`);
+    return;
+  }
+  if (version !== LOG_SCHEMA_VERSION) throw new Error(`embedded log has schema version ${version}, this build reads ${LOG_SCHEMA_VERSION}`);
+  const stored = db.prepare('SELECT value FROM log_meta WHERE key = ?').pluck().get('partitions') as string;
+  if (Number(stored) !== partitionCount) {
+    throw new Error(`embedded log was created with ${stored} partitions but KAIROS_PARTITIONS is ${partitionCount}; repartitioning is not supported`);
+  }
+}
+
+export function openLogDatabase(dbPath: string, options: { readonly: boolean; synchronous?: 'full' | 'normal' }): Database.Database {
+  // Required lazily so the worker thread and the main thread each load the native addon themselves.
+  const BetterSqlite = require('better-sqlite3') as typeof Database;
+  const db = new BetterSqlite(dbPath, { readonly: options.readonly, fileMustExist: options.readonly });
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  }
+  db.pragma('busy_timeout = 5000');
+  return db;
+}

@@ -1,0 +1,92 @@
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AppendReply, AppendRequest, WriterReply, WriterRequest } from './log-writer-protocol';
+
+/** Starts the writer thread and turns its message protocol into promises. */
+export class LogWriterClient {
+  private readonly waiting = new Map<number, { resolve: (reply: AppendReply) => void; reject: (error: Error) => void }>();
+  private nextRequestId = 1;
+  private failure: Error | undefined;
+  private closed: (() => void) | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: WriterReply) => this.onReply(message));
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => {
+      this.failAll(new Error(`embedded log writer exited with code ${code}`));
+      this.closed?.();
+    });
+  }
+
+  static async start(dbPath: string, partitionCount: number, synchronous: 'full' | 'normal'): Promise<{ client: LogWriterClient; heads: number[] }> {
+    const worker = new Worker(join(__dirname, `log-writer.worker${extname(__filename)}`), { execArgv: workerExecArgv() });
+    const ready = new Promise<number[]>((resolve, reject) => {
+      worker.once('message', (message: WriterReply) => {
+        if (message.kind === 'ready') resolve(message.heads);
+        else reject(new Error(message.kind === 'failed' ? message.message : `unexpected writer reply ${message.kind}`));
+      });
+      worker.once('error', reject);
+    });
+    const client = new LogWriterClient(worker);
+    client.post({ kind: 'init', dbPath, partitionCount, synchronous });
+    try {
+      return { client, heads: await ready };
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    }
+  }
+
+  append(request: Omit<AppendRequest, 'kind' | 'requestId'>): Promise<AppendReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    const requestId = this.nextRequestId++;
+    return new Promise<AppendReply>((resolve, reject) => {
+      this.waiting.set(requestId, { resolve, reject });
+      this.post({ kind: 'append', requestId, ...request });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.failure) return;
+    const done = new Promise<void>((resolve) => (this.closed = resolve));
+    this.post({ kind: 'close' });
+    await done;
+  }
+
+  private post(message: WriterRequest): void {
+    this.worker.postMessage(message);
+  }
+
+  private onReply(message: WriterReply): void {
+    switch (message.kind) {
+      case 'appended':
+        this.waiting.get(message.requestId)?.resolve(message);
+        this.waiting.delete(message.requestId);
+        return;
+      case 'failed':
+        for (const id of message.requestIds) {
+          this.waiting.get(id)?.reject(new Error(message.message));
+          this.waiting.delete(id);
+        }
+        return;
+      case 'closed':
+        void this.worker.terminate();
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  private failAll(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.waiting.values()) pending.reject(error);
+    this.waiting.clear();
+  }
+}
+
+/** Source files (.ts, under jest or `node -r @swc-node/register`) need the TypeScript hook inside the thread too. */
+function workerExecArgv(): string[] {
+  const inherited = process.execArgv.filter((arg) => !arg.startsWith('--inspect'));
+  if (extname(__filename) !== '.ts' || inherited.some((arg) => arg.includes('@swc-node/register'))) return inherited;
+  return [...inherited, '-r', '@swc-node/register'];
+}
