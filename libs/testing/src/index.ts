@@ -1,1 +1,3 @@
 export * from './database-targets';
+export * from './event-factory';
+export * from './platform-process';

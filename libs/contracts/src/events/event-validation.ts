@@ -45,6 +45,7 @@ export function validateIncomingEvent(
     });
   }
 
+  // A PAN is named as such even when the field is also malformed: it is the finding the sender must act on.
   const panPath = findPaymentCardNumber(raw);
   if (panPath) {
     issues.push({

@@ -30,22 +30,19 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Walks a parsed JSON value and returns the path of the first string or number that holds a PAN. */
-export function findPaymentCardNumber(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+/**
+ * Walks a parsed JSON value and returns the path of the first string or number that holds a PAN. The walk stops
+ * at `maxDepth`: the catalog's schemas are shallow, so anything deeper is rejected by them anyway, and a bounded
+ * walk cannot be driven into a stack overflow by hostile nesting.
+ */
+export function findPaymentCardNumber(value: unknown, path: (string | number)[] = [], maxDepth = 16): (string | number)[] | null {
   if (typeof value === 'string') return containsPaymentCardNumber(value) ? path : null;
   if (typeof value === 'number') return Number.isInteger(value) && containsPaymentCardNumber(String(value)) ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findPaymentCardNumber(value[i], [...path, i]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const found = findPaymentCardNumber(child, [...path, key]);
-      if (found) return found;
-    }
+  if (maxDepth === 0 || value === null || typeof value !== 'object') return null;
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((child, i) => [i, child]) : Object.entries(value);
+  for (const [key, child] of entries) {
+    const found = findPaymentCardNumber(child, [...path, key], maxDepth - 1);
+    if (found) return found;
   }
   return null;
 }

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { CustomerStateHttpModule } from '@kairos/customer-state';
+import { IngestionHttpModule } from '@kairos/ingestion';
+import { KairosRuntime, runProcess } from '@kairos/runtime';
+import { loadDemoPopulationOnce } from './demo-population-loader';
+
+const DEMO_ROLES = ['channel', 'rule-modeler', 'data-scientist', 'content-author', 'content-reviewer', 'dpo', 'admin'];
+
+/** The embedded default: every Kairos service in one process, on one SQLite file and the in-process log. */
+void runProcess({
+  name: 'platform',
+  features: [IngestionHttpModule, CustomerStateHttpModule],
+  ownsPartitions: true,
+  afterStart: async (runtime: KairosRuntime, baseUrl: string) => {
+    const dev = runtime.config.nodeEnv !== 'production';
+    const loaded = dev && runtime.config.demoPopulation ? await loadDemoPopulationOnce(runtime) : 0;
+    const lines = [
+      '',
+      `Kairos is running at ${baseUrl}`,
+      `  API            ${baseUrl}/v1/events, ${baseUrl}/v1/customers/{id}/profile, ${baseUrl}/v1/events/{id}/trace`,
+      `  OpenAPI        ${baseUrl}/docs      Health ${baseUrl}/health      Metrics ${baseUrl}/metrics`,
+      `  Data           ${runtime.config.dataDir} (${runtime.config.kafkaBrokers ? 'Kafka log' : 'embedded log'}, ${runtime.config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`,
+      ...(loaded > 0 ? [`  Demo           loaded ${loaded} events of the demo population`] : []),
+      ...(dev ? ['  Demo API keys  (development mode only; send as Authorization: Bearer <key>)', ...DEMO_ROLES.map((role) => `                 demo-${role}`)] : []),
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  },
+});

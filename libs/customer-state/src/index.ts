@@ -1,0 +1,5 @@
+export * from './applied-offsets';
+export * from './event-trace.service';
+export * from './partition-worker';
+export * from './profile-query.service';
+export * from './customer-state-http.module';

@@ -1,0 +1,166 @@
+import type { LoggedEvent } from '@kairos/contracts';
+import type { LogConsumer, PartitionConsumerHandler } from '@kairos/event-log';
+import type { KairosMetrics, Logger } from '@kairos/observability';
+import type { PartitionSnapshotRepository } from '@kairos/persistence';
+import { FeatureRegistry, PartitionProfileStore, SnapshotCorruptError, SnapshotIncompatibleError, decodeSnapshot, encodeSnapshot } from '@kairos/profile';
+import { createHash } from 'node:crypto';
+import { AppliedOffsets } from './applied-offsets';
+
+export interface PartitionWorkerOptions {
+  readonly registry: FeatureRegistry;
+  readonly snapshots: PartitionSnapshotRepository;
+  readonly metrics: KairosMetrics;
+  readonly logger: Logger;
+  readonly snapshotEveryEvents: number;
+  readonly snapshotEveryMs: number;
+  readonly clock?: () => number;
+}
+
+interface OwnedPartition {
+  readonly store: PartitionProfileStore;
+  readonly applied: AppliedOffsets;
+  appliedSinceSnapshot: number;
+  snapshotting: Promise<void> | null;
+}
+
+/** Listens to what a partition worker does, so later stages (triggers, rules, decisions) can hook in. */
+export type AppliedListener = (partition: number, records: readonly LoggedEvent[], store: PartitionProfileStore) => void;
+
+/**
+ * Owns the profiles of the partitions this process is assigned. State = latest valid snapshot + replay of the
+ * log after its offset; every snapshot is stored together with the offset it covers, so a crash at any point
+ * replays exactly the records the snapshot lacks (at-least-once delivery + offset check = each event applied once).
+ */
+export class PartitionWorker implements PartitionConsumerHandler {
+  private readonly owned = new Map<number, OwnedPartition>();
+  private readonly listeners: AppliedListener[] = [];
+  private consumer: LogConsumer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: PartitionWorkerOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Starts periodic snapshots; `consumer` receives offset commits after each snapshot. */
+  attach(consumer: LogConsumer): void {
+    this.consumer = consumer;
+    this.timer = setInterval(() => void this.snapshotChanged(), this.options.snapshotEveryMs);
+    this.timer.unref();
+  }
+
+  onApplied(listener: AppliedListener): void {
+    this.listeners.push(listener);
+  }
+
+  async onAssigned(partitions: readonly number[]): Promise<ReadonlyMap<number, number>> {
+    const starts = new Map<number, number>();
+    for (const partition of partitions) {
+      const store = await this.restore(partition);
+      this.owned.set(partition, { store, applied: new AppliedOffsets(), appliedSinceSnapshot: 0, snapshotting: null });
+      starts.set(partition, store.lastAppliedOffset + 1);
+    }
+    this.options.logger.info({ partitions }, 'partitions assigned');
+    return starts;
+  }
+
+  async onRevoked(partitions: readonly number[]): Promise<void> {
+    for (const partition of partitions) {
+      const owned = this.owned.get(partition);
+      if (!owned) continue;
+      // Hand over with a fresh snapshot so the next owner replays little; state correctness does not depend on it.
+      await this.snapshot(partition, owned).catch((error: Error) =>
+        this.options.logger.warn({ partition, err: error.message }, 'snapshot at revoke failed; the next owner replays more'),
+      );
+      this.owned.delete(partition);
+    }
+    this.options.logger.info({ partitions }, 'partitions revoked');
+  }
+
+  async onRecords(partition: number, records: readonly LoggedEvent[]): Promise<void> {
+    const owned = this.owned.get(partition);
+    if (!owned) return;
+    const now = this.clock();
+    let applied = 0;
+    for (const record of records) {
+      if (!owned.store.apply(record)) continue;
+      owned.applied.record(record.offset, now);
+      this.options.metrics.acceptToApplied.observe(Math.max(0, now - record.event.receivedAtMs) / 1000);
+      applied++;
+    }
+    this.options.metrics.eventsApplied.inc(applied);
+    owned.appliedSinceSnapshot += applied;
+    for (const listener of this.listeners) listener(partition, records, owned.store);
+    if (owned.appliedSinceSnapshot >= this.options.snapshotEveryEvents) await this.snapshot(partition, owned);
+  }
+
+  store(partition: number): PartitionProfileStore | undefined {
+    return this.owned.get(partition)?.store;
+  }
+
+  ownedPartitions(): number[] {
+    return [...this.owned.keys()];
+  }
+
+  /** When `offset` of `partition` was applied: a time, `true` (applied, time no longer kept), or false. */
+  appliedAt(partition: number, offset: number): number | true | false {
+    const owned = this.owned.get(partition);
+    if (!owned || offset > owned.store.lastAppliedOffset) return false;
+    return owned.applied.appliedAt(offset) ?? true;
+  }
+
+  async snapshotAll(): Promise<void> {
+    for (const [partition, owned] of this.owned) await this.snapshot(partition, owned);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async snapshotChanged(): Promise<void> {
+    for (const [partition, owned] of this.owned) {
+      if (owned.appliedSinceSnapshot === 0) continue;
+      await this.snapshot(partition, owned).catch((error: Error) =>
+        this.options.logger.warn({ partition, err: error.message }, 'periodic snapshot failed; retrying at the next interval'),
+      );
+    }
+  }
+
+  private async snapshot(partition: number, owned: OwnedPartition): Promise<void> {
+    // One snapshot per partition at a time; a caller arriving meanwhile waits for the running one.
+    while (owned.snapshotting) await owned.snapshotting;
+    if (owned.store.lastAppliedOffset < 0) return;
+    const run = (async () => {
+      const offset = owned.store.lastAppliedOffset;
+      const applied = owned.appliedSinceSnapshot;
+      const data = encodeSnapshot(owned.store);
+      const checksum = createHash('sha256').update(data).digest('hex');
+      await this.options.snapshots.save({ partition, offset, createdAtMs: this.clock(), checksum, data });
+      owned.appliedSinceSnapshot = Math.max(0, owned.appliedSinceSnapshot - applied);
+      this.options.metrics.snapshotsWritten.inc();
+      await this.consumer?.commit(partition, offset + 1);
+    })();
+    owned.snapshotting = run;
+    try {
+      await run;
+    } finally {
+      owned.snapshotting = null;
+    }
+  }
+
+  /** Newest snapshot that decodes; a corrupt one is skipped (and counted), never served. None → full replay. */
+  private async restore(partition: number): Promise<PartitionProfileStore> {
+    for (const stored of await this.options.snapshots.newestFirst(partition)) {
+      try {
+        const store = decodeSnapshot(stored.data, this.options.registry);
+        if (store.partition === partition && store.lastAppliedOffset === stored.offset) return store;
+        throw new SnapshotCorruptError(`snapshot row (${partition}, ${stored.offset}) holds partition ${store.partition} at ${store.lastAppliedOffset}`);
+      } catch (error) {
+        if (!(error instanceof SnapshotCorruptError || error instanceof SnapshotIncompatibleError)) throw error;
+        this.options.metrics.snapshotsRejected.inc();
+        this.options.logger.warn({ partition, offset: stored.offset, reason: error.message }, 'snapshot rejected; falling back');
+      }
+    }
+    return new PartitionProfileStore({ partition, registry: this.options.registry });
+  }
+}

@@ -1,0 +1,100 @@
+import { CustomerEvent, EventValidationPolicy, KairosError, validateIncomingEvent } from '@kairos/contracts';
+import type { EventLog } from '@kairos/event-log';
+import type { KairosMetrics, Logger } from '@kairos/observability';
+import type { IdentityRepository } from '@kairos/persistence';
+import { IdentityResolver } from './identity-resolver';
+import type { IngestionResult, RejectedEvent } from './ingestion-result';
+
+export const MAX_EVENTS_PER_REQUEST = 1_000;
+
+/**
+ * Accepts events from every edge (HTTP, source topic, simulator). Each event of a batch is accepted or rejected
+ * on its own; an accepted event is durable (in the log, or parked in the database) before this resolves, and a
+ * rejected one leaves no trace but its reason.
+ */
+export class IngestionService {
+  private readonly resolver: IdentityResolver;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly identities: IdentityRepository,
+    private readonly metrics: KairosMetrics,
+    private readonly logger: Logger,
+    private readonly policy: EventValidationPolicy,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.resolver = new IdentityResolver(identities);
+  }
+
+  async ingest(rawEvents: readonly unknown[], pathPrefix: readonly PropertyKey[] = ['events']): Promise<IngestionResult> {
+    if (rawEvents.length > MAX_EVENTS_PER_REQUEST) {
+      throw new KairosError('PAYLOAD_TOO_LARGE', `a request may carry at most ${MAX_EVENTS_PER_REQUEST} events`, [
+        { path: pathPrefix.join('.') || 'events', rule: 'max_items', message: `at most ${MAX_EVENTS_PER_REQUEST} events per request` },
+      ]);
+    }
+    const receivedAtMs = this.clock();
+    const rejected: RejectedEvent[] = [];
+    const bound: CustomerEvent[] = [];
+    const unbound: Parameters<IdentityRepository['park']>[0][number][] = [];
+
+    for (let index = 0; index < rawEvents.length; index++) {
+      const prefix = pathPrefix.length === 0 ? [] : [...pathPrefix, index];
+      const result = validateIncomingEvent(rawEvents[index], receivedAtMs, this.policy, prefix);
+      if (!result.ok) {
+        rejected.push({ index, issues: result.issues });
+        this.metrics.eventsRejected.inc({ rule: result.issues[0]?.rule ?? 'unknown' });
+        continue;
+      }
+      const binding = await this.resolver.bind(result.event, result.occurredAtMs, receivedAtMs);
+      if (binding.kind === 'bound') bound.push(binding.event);
+      else unbound.push({ event: binding.event, ref: binding.ref });
+    }
+
+    const { parked, parkedDuplicates } = await this.park(unbound);
+    const outcomes = await this.log.append(bound);
+    let accepted = 0;
+    for (const outcome of outcomes) if (outcome.status === 'appended') accepted++;
+    const duplicates = outcomes.length - accepted + parkedDuplicates;
+
+    await this.releaseParked(IdentityResolver.linkedRefs(bound));
+
+    this.metrics.eventsAccepted.inc(accepted + parked);
+    this.metrics.eventsDuplicate.inc(duplicates);
+    this.metrics.eventsParked.inc(parked);
+    return { accepted: accepted + parked, duplicates, parked, rejected };
+  }
+
+  /** Parks events whose customer is not known yet; ids already parked or already logged count as duplicates. */
+  private async park(entries: Parameters<IdentityRepository['park']>[0]): Promise<{ parked: number; parkedDuplicates: number }> {
+    if (entries.length === 0) return { parked: 0, parkedDuplicates: 0 };
+    const alreadyParked = await this.identities.isParked(entries.map((e) => e.event.id));
+    const fresh: (typeof entries)[number][] = [];
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      if (alreadyParked.has(entry.event.id) || seen.has(entry.event.id) || (await this.log.locate(entry.event.id))) continue;
+      seen.add(entry.event.id);
+      fresh.push(entry);
+    }
+    await this.identities.park(fresh);
+    return { parked: fresh.length, parkedDuplicates: entries.length - fresh.length };
+  }
+
+  /**
+   * Appends the parked events whose identifier just got linked, then removes them from the parking table. A crash
+   * between the two leaves them parked; the next release appends them again and the log answers duplicate.
+   */
+  private async releaseParked(refs: ReturnType<typeof IdentityResolver.linkedRefs>): Promise<void> {
+    if (refs.length === 0) return;
+    const waiting = await this.identities.parkedFor(refs);
+    if (waiting.length === 0) return;
+    const released: CustomerEvent[] = [];
+    for (const { payload } of waiting) {
+      const parkedEvent = JSON.parse(payload) as Omit<CustomerEvent, 'customerId'>;
+      const customerId = await this.identities.resolve(IdentityResolver.linkedRefs([parkedEvent as CustomerEvent]));
+      if (customerId) released.push({ ...parkedEvent, customerId });
+    }
+    await this.log.append(released);
+    await this.identities.unpark(released.map((event) => event.id));
+    this.logger.info({ released: released.length }, 'parked events released after identifier link');
+  }
+}

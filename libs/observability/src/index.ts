@@ -1,0 +1,2 @@
+export * from './kairos-logger';
+export * from './kairos-metrics';

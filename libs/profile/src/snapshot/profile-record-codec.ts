@@ -1,0 +1,184 @@
+import { PRODUCT_KINDS } from '@kairos/contracts';
+import { CARD_LOCK_REASONS, CARD_PRODUCTS, NO_ROW } from '../store/holding-tables';
+import { NO_STRING, RECENT_EVENT_IDS } from '../store/profile-columns';
+import type { PartitionProfileStore } from '../store/partition-profile-store';
+import { ByteReader, ByteWriter } from './byte-buffers';
+
+/** A structurally impossible record; the snapshot codec reports it as corruption. */
+export class InvalidRecordError extends Error {}
+
+/** Writes the interned strings: ids in the records below refer to positions in this table. */
+export function writeStrings(writer: ByteWriter, store: PartitionProfileStore): void {
+  const strings = store.strings.all();
+  writer.u32(strings.length);
+  for (const value of strings) writer.string(value);
+}
+
+/** Reads a string table into an empty store, so ids keep their meaning. */
+export function readStrings(reader: ByteReader, store: PartitionProfileStore): void {
+  const count = reader.u32();
+  for (let id = 0; id < count; id++) {
+    const value = reader.string();
+    if (value === null || store.strings.intern(value) !== id) throw new InvalidRecordError('string table has a gap or a duplicate');
+  }
+}
+
+/** One customer's complete state, verbatim (bucket lists and sets as stored), in a fixed field order. */
+export function writeCustomer(writer: ByteWriter, store: PartitionProfileStore, slot: number): void {
+  const columns = store.columns;
+  const layout = store.registry.layout;
+  writer.string(store.customerIdAt(slot));
+  writer.i32(columns.birthDate[slot]);
+  writer.i32(columns.country[slot]);
+  writer.i32(columns.language[slot]);
+  writer.i32(columns.timeZone[slot]);
+  writer.f64(columns.registeredAtMs[slot]);
+  writer.f64(columns.lastEventAtMs[slot]);
+  writer.u32(columns.eventCount[slot]);
+  writer.u32(columns.lateBeyondTolerance[slot]);
+  writer.f64(columns.lastOffset[slot]);
+  for (let i = 0; i < RECENT_EVENT_IDS; i++) writer.f64(columns.recentEventIds[slot * RECENT_EVENT_IDS + i]);
+
+  const scalarBase = slot * layout.scalarWidth;
+  for (let cell = 0; cell < layout.scalarWidth; cell++) writer.f64(columns.scalars[scalarBase + cell]);
+
+  for (const group of layout.groups) {
+    const series = store.series[group.index];
+    const ref = columns.seriesRefs[slot * layout.groups.length + group.index];
+    const entries = series.entries(ref);
+    writer.u16(entries.length);
+    for (const entry of entries) for (const cell of entry) writer.f64(cell);
+  }
+
+  for (const set of layout.sets) {
+    const entries = store.sets[set.index].entries(columns.setRefs[slot * layout.sets.length + set.index]);
+    writer.u16(entries.length);
+    for (const [valueId, seenAt] of entries) {
+      writer.u32(valueId);
+      writer.f64(seenAt);
+    }
+  }
+
+  const products = store.products;
+  const productRows = rowsOf(columns.productHead[slot], products.next);
+  writer.u16(productRows.length);
+  for (const row of productRows) {
+    writer.string(products.productId[row]);
+    writer.u8(products.kind[row]);
+    writer.f64(products.openedAtMs[row]);
+    writer.f64(products.closedAtMs[row]);
+    writer.f64(products.limit[row]);
+    writer.f64(products.limitAtMs[row]);
+    writer.f64(products.balance[row]);
+    writer.f64(products.balanceAtMs[row]);
+  }
+
+  const cards = store.cards;
+  const cardRows = rowsOf(columns.cardHead[slot], cards.next);
+  writer.u16(cardRows.length);
+  for (const row of cardRows) {
+    writer.string(cards.cardId[row]);
+    writer.u8(cards.product[row]);
+    writer.u8(cards.locked[row]);
+    writer.u8(cards.lockReason[row]);
+    writer.f64(cards.lockChangedAtMs[row]);
+  }
+}
+
+/** Reads one customer written by `writeCustomer` into a new slot, checking every reference it holds. */
+export function readCustomer(reader: ByteReader, store: PartitionProfileStore): void {
+  const customerId = reader.string();
+  if (customerId === null || store.slotOf(customerId) >= 0) throw new InvalidRecordError('customer id missing or repeated');
+  const slot = store.ensureSlot(customerId);
+  const columns = store.columns;
+  const layout = store.registry.layout;
+  const stringCount = store.strings.size;
+  const stringId = (id: number, allowNone: boolean) => {
+    if ((id === NO_STRING && allowNone) || (Number.isInteger(id) && id >= 0 && id < stringCount)) return id;
+    throw new InvalidRecordError('string reference out of range');
+  };
+
+  columns.birthDate[slot] = reader.i32();
+  columns.country[slot] = stringId(reader.i32(), true);
+  columns.language[slot] = stringId(reader.i32(), true);
+  columns.timeZone[slot] = stringId(reader.i32(), true);
+  columns.registeredAtMs[slot] = reader.f64();
+  columns.lastEventAtMs[slot] = reader.f64();
+  columns.eventCount[slot] = reader.u32();
+  columns.lateBeyondTolerance[slot] = reader.u32();
+  columns.lastOffset[slot] = reader.f64();
+  for (let i = 0; i < RECENT_EVENT_IDS; i++) columns.recentEventIds[slot * RECENT_EVENT_IDS + i] = reader.f64();
+
+  const scalarBase = slot * layout.scalarWidth;
+  for (let cell = 0; cell < layout.scalarWidth; cell++) columns.scalars[scalarBase + cell] = reader.f64();
+  for (const feature of store.registry.compiled) {
+    if (feature.kind === 'event' && feature.storage.kind === 'scalar' && feature.valueKind === 'string') {
+      const value = columns.scalars[scalarBase + feature.storage.cell];
+      if (value === value) stringId(value, false);
+    }
+  }
+
+  for (const group of layout.groups) {
+    const count = reader.u16();
+    if (count > group.retainBuckets) throw new InvalidRecordError('bucket list longer than its window');
+    const series = store.series[group.index];
+    const cells = new Float64Array(count * series.width);
+    for (let i = 0; i < cells.length; i++) cells[i] = reader.f64();
+    columns.seriesRefs[slot * layout.groups.length + group.index] = series.restore(cells, count);
+  }
+
+  for (const set of layout.sets) {
+    const count = reader.u16();
+    if (count > set.maxEntries) throw new InvalidRecordError('value set larger than its bound');
+    const cells = new Float64Array(count * 2);
+    for (let i = 0; i < count; i++) {
+      cells[i * 2] = stringId(reader.u32(), false);
+      cells[i * 2 + 1] = reader.f64();
+    }
+    columns.setRefs[slot * layout.sets.length + set.index] = store.sets[set.index].restore(cells, count);
+  }
+
+  const products = store.products;
+  let previous = NO_ROW;
+  for (let i = reader.u16(); i > 0; i--) {
+    const productId = reader.string();
+    const kind = reader.u8();
+    if (productId === null || kind >= PRODUCT_KINDS.length) throw new InvalidRecordError('product row invalid');
+    const row = products.add(NO_ROW, productId, kind);
+    products.openedAtMs[row] = reader.f64();
+    products.closedAtMs[row] = reader.f64();
+    products.limit[row] = reader.f64();
+    products.limitAtMs[row] = reader.f64();
+    products.balance[row] = reader.f64();
+    products.balanceAtMs[row] = reader.f64();
+    if (previous === NO_ROW) columns.productHead[slot] = row;
+    else products.next[previous] = row;
+    previous = row;
+  }
+
+  const cards = store.cards;
+  previous = NO_ROW;
+  for (let i = reader.u16(); i > 0; i--) {
+    const cardId = reader.string();
+    const product = reader.u8();
+    const locked = reader.u8();
+    const reason = reader.u8();
+    if (cardId === null || product > CARD_PRODUCTS.length || locked > 1 || reason > CARD_LOCK_REASONS.length || (locked === 1) !== reason > 0) {
+      throw new InvalidRecordError('card row invalid');
+    }
+    const row = cards.add(NO_ROW, cardId);
+    cards.product[row] = product;
+    cards.locked[row] = locked;
+    cards.lockReason[row] = reason;
+    cards.lockChangedAtMs[row] = reader.f64();
+    if (previous === NO_ROW) columns.cardHead[slot] = row;
+    else cards.next[previous] = row;
+    previous = row;
+  }
+}
+
+function rowsOf(head: number, next: Int32Array): number[] {
+  const rows: number[] = [];
+  for (let row = head; row !== NO_ROW; row = next[row]) rows.push(row);
+  return rows;
+}

@@ -1,0 +1,115 @@
+import { PRODUCT_KINDS, ProductKind, eventDataSchemas } from '@kairos/contracts';
+import { grownColumn, nextCapacity } from './typed-columns';
+
+export const NO_ROW = -1;
+
+/** Why a card was locked, in the catalog's order; stored as index + 1 (0 = not locked). */
+export const CARD_LOCK_REASONS = eventDataSchemas.card_locked.shape.reason.options;
+export type CardLockReason = (typeof CARD_LOCK_REASONS)[number];
+
+export const CARD_PRODUCTS = ['credit_card', 'debit_card'] as const;
+export type CardProduct = (typeof CARD_PRODUCTS)[number];
+
+export function productKindIndex(kind: ProductKind): number {
+  return PRODUCT_KINDS.indexOf(kind);
+}
+
+/**
+ * A customer's products as rows of one partition-wide table, linked per customer (customers hold a handful, so a
+ * linear walk beats any index). Every time-stamped field keeps the occurredAt it came from, so a late event never
+ * overwrites newer information.
+ */
+export class ProductTable {
+  size = 0;
+  private capacity = 0;
+  productId: string[] = [];
+  kind = new Uint8Array(0);
+  /** Newest open / close; the product is held while `openedAtMs > closedAtMs` (or never closed). */
+  openedAtMs = new Float64Array(0);
+  closedAtMs = new Float64Array(0);
+  limit = new Float64Array(0);
+  limitAtMs = new Float64Array(0);
+  balance = new Float64Array(0);
+  balanceAtMs = new Float64Array(0);
+  next = new Int32Array(0);
+
+  find(head: number, productId: string): number {
+    for (let row = head; row !== NO_ROW; row = this.next[row]) if (this.productId[row] === productId) return row;
+    return NO_ROW;
+  }
+
+  /** Adds a row in front of `head`; the caller stores the returned row as the new head. */
+  add(head: number, productId: string, kind: number): number {
+    if (this.size === this.capacity) this.grow();
+    const row = this.size++;
+    this.productId[row] = productId;
+    this.kind[row] = kind;
+    this.next[row] = head;
+    return row;
+  }
+
+  isHeld(row: number): boolean {
+    const opened = this.openedAtMs[row];
+    const closed = this.closedAtMs[row];
+    return closed !== closed || opened > closed;
+  }
+
+  private grow(): void {
+    const capacity = nextCapacity(this.capacity, this.size + 1);
+    this.kind = grownColumn(this.kind, capacity, 0);
+    this.openedAtMs = grownColumn(this.openedAtMs, capacity, NaN);
+    this.closedAtMs = grownColumn(this.closedAtMs, capacity, NaN);
+    this.limit = grownColumn(this.limit, capacity, NaN);
+    this.limitAtMs = grownColumn(this.limitAtMs, capacity, NaN);
+    this.balance = grownColumn(this.balance, capacity, NaN);
+    this.balanceAtMs = grownColumn(this.balanceAtMs, capacity, NaN);
+    this.next = grownColumn(this.next, capacity, NO_ROW);
+    this.capacity = capacity;
+  }
+
+  get bytes(): number {
+    return this.capacity * (1 + 6 * 8 + 4 + 8);
+  }
+}
+
+/** A customer's cards, like `ProductTable`. */
+export class CardTable {
+  size = 0;
+  private capacity = 0;
+  cardId: string[] = [];
+  /** Index into CARD_PRODUCTS + 1; 0 until an event names the product. */
+  product = new Uint8Array(0);
+  locked = new Uint8Array(0);
+  /** Index into CARD_LOCK_REASONS + 1; 0 when unlocked. */
+  lockReason = new Uint8Array(0);
+  /** occurredAt of the newest lock or unlock. */
+  lockChangedAtMs = new Float64Array(0);
+  next = new Int32Array(0);
+
+  find(head: number, cardId: string): number {
+    for (let row = head; row !== NO_ROW; row = this.next[row]) if (this.cardId[row] === cardId) return row;
+    return NO_ROW;
+  }
+
+  add(head: number, cardId: string): number {
+    if (this.size === this.capacity) this.grow();
+    const row = this.size++;
+    this.cardId[row] = cardId;
+    this.next[row] = head;
+    return row;
+  }
+
+  private grow(): void {
+    const capacity = nextCapacity(this.capacity, this.size + 1);
+    this.product = grownColumn(this.product, capacity, 0);
+    this.locked = grownColumn(this.locked, capacity, 0);
+    this.lockReason = grownColumn(this.lockReason, capacity, 0);
+    this.lockChangedAtMs = grownColumn(this.lockChangedAtMs, capacity, NaN);
+    this.next = grownColumn(this.next, capacity, NO_ROW);
+    this.capacity = capacity;
+  }
+
+  get bytes(): number {
+    return this.capacity * (3 + 8 + 4 + 8);
+  }
+}

@@ -1,0 +1,60 @@
+import { Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AccessModule } from '@kairos/access';
+import { ApiDocsController, ApiDocument } from './api-docs.controller';
+import { HttpErrorFilter } from './http-error.filter';
+import { KairosRuntime } from './kairos-runtime';
+import { PinoNestLogger } from './pino-nest-logger';
+import { RuntimeModule } from './runtime.module';
+import { RuntimeApiKeyStore } from './runtime-api-key-store';
+
+/**
+ * Builds the HTTP application of a process from its runtime and the feature modules it mounts. Authentication and
+ * the deny-by-default authorization guard come first, for every route.
+ */
+export async function createHttpApp(runtime: KairosRuntime, features: readonly Type[]): Promise<NestFastifyApplication> {
+  const apiDocument = new ApiDocument();
+
+  @Module({
+    imports: [
+      RuntimeModule.forRuntime(runtime),
+      AccessModule.forRoot({
+        apiKeyStore: new RuntimeApiKeyStore(runtime.apiKeys),
+        devMode: runtime.config.nodeEnv !== 'production',
+        pepper: runtime.config.apiKeyPepper,
+      }),
+      ...features,
+    ],
+    controllers: [ApiDocsController],
+    providers: [{ provide: ApiDocument, useValue: apiDocument }],
+  })
+  class KairosHttpModule {}
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: runtime.config.bodyLimitBytes,
+    // Slow or stalled clients are cut instead of holding sockets (slowloris).
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(KairosHttpModule, adapter, {
+    logger: new PinoNestLogger(runtime.logger.child({ component: 'http' })),
+    bodyParser: true,
+  });
+  app.useGlobalFilters(new HttpErrorFilter(runtime.logger.child({ component: 'http-errors' })));
+  // JSON only: without this Fastify would parse text/plain and hand our validators a string instead of a 415.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  app.enableShutdownHooks();
+
+  const config = new DocumentBuilder()
+    .setTitle('Kairos API')
+    .setDescription('Governed real-time next-best-action for financial services')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key or JWT' })
+    .addSecurityRequirements('bearer')
+    .build();
+  apiDocument.document = SwaggerModule.createDocument(app, config);
+  return app;
+}

@@ -1,0 +1,7 @@
+export * from './create-http-app';
+export * from './http-error.filter';
+export * from './kairos-runtime';
+export * from './open-event-log';
+export * from './open-storage';
+export * from './runtime.module';
+export * from './run-process';

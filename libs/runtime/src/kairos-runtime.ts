@@ -1,0 +1,95 @@
+import { KairosConfig } from '@kairos/config';
+import { DEFAULT_EVENT_VALIDATION_POLICY } from '@kairos/contracts';
+import { EventTraceService, PartitionWorker, ProfileQueryService } from '@kairos/customer-state';
+import type { EventLog, LogConsumer } from '@kairos/event-log';
+import { IngestionService } from '@kairos/ingestion';
+import { KairosMetrics, Logger } from '@kairos/observability';
+import { ApiKeyRepository, EventIndexRepository, IdentityRepository, PartitionSnapshotRepository } from '@kairos/persistence';
+import { FeatureRegistry, defaultFeatureRegistry } from '@kairos/profile';
+import type { DataSource } from 'typeorm';
+import { openEventLog } from './open-event-log';
+import { openStorage } from './open-storage';
+
+/**
+ * Everything a Kairos process runs, built from its configuration. Every process role composes the same parts;
+ * only the adapters differ (embedded log + SQLite, or Kafka + PostgreSQL) and whether it owns partitions.
+ */
+export class KairosRuntime {
+  private consumer: LogConsumer | undefined;
+
+  private constructor(
+    readonly config: KairosConfig,
+    readonly logger: Logger,
+    readonly metrics: KairosMetrics,
+    readonly database: DataSource,
+    readonly log: EventLog,
+    readonly registry: FeatureRegistry,
+    readonly apiKeys: ApiKeyRepository,
+    readonly identities: IdentityRepository,
+    readonly worker: PartitionWorker,
+    readonly ingestion: IngestionService,
+    readonly profiles: ProfileQueryService,
+    readonly traces: EventTraceService,
+  ) {}
+
+  static async open(config: KairosConfig, logger: Logger, metrics = new KairosMetrics()): Promise<KairosRuntime> {
+    const database = await openStorage(config);
+    try {
+      const log = await openEventLog(config, new EventIndexRepository(database), logger);
+      const registry = defaultFeatureRegistry();
+      const identities = new IdentityRepository(database);
+      const worker = new PartitionWorker({
+        registry,
+        snapshots: new PartitionSnapshotRepository(database),
+        metrics,
+        logger: logger.child({ component: 'partition-worker' }),
+        snapshotEveryEvents: config.snapshotEveryEvents,
+        snapshotEveryMs: config.snapshotEveryMs,
+      });
+      const ingestion = new IngestionService(log, identities, metrics, logger.child({ component: 'ingestion' }), {
+        ...DEFAULT_EVENT_VALIDATION_POLICY,
+        maxFutureSkewMs: config.maxFutureSkewMs,
+      });
+      return new KairosRuntime(
+        config,
+        logger,
+        metrics,
+        database,
+        log,
+        registry,
+        new ApiKeyRepository(database),
+        identities,
+        worker,
+        ingestion,
+        new ProfileQueryService(worker, config.partitions),
+        new EventTraceService(log, identities, worker),
+      );
+    } catch (error) {
+      await database.destroy();
+      throw error;
+    }
+  }
+
+  /** Joins the consumer group and starts folding the owned partitions (restore from snapshot, then replay). */
+  async startWorker(): Promise<void> {
+    this.consumer = await this.log.consume(this.config.consumerGroup, this.worker);
+    this.worker.attach(this.consumer);
+    const lagTimer = setInterval(() => void this.reportLag(), 5_000);
+    lagTimer.unref();
+  }
+
+  async consumerLag(): Promise<ReadonlyMap<number, number>> {
+    return this.consumer ? this.consumer.lag() : new Map();
+  }
+
+  async close(): Promise<void> {
+    await this.worker.stop();
+    await this.consumer?.stop();
+    await this.log.close();
+    if (this.database.isInitialized) await this.database.destroy();
+  }
+
+  private async reportLag(): Promise<void> {
+    for (const [partition, lag] of await this.consumerLag()) this.metrics.consumerLag.set({ partition: String(partition) }, lag);
+  }
+}

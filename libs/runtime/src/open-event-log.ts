@@ -1,0 +1,24 @@
+import { KairosConfig, isEmbeddedLog } from '@kairos/config';
+import { EmbeddedEventLog, EventIdIndex, EventLog, KafkaEventLog } from '@kairos/event-log';
+import type { Logger } from '@kairos/observability';
+import { ConfigurationError } from '@kairos/config';
+
+/** The event log the configuration asks for: Kafka when KAFKA_BROKERS is set, else the embedded file log. */
+export async function openEventLog(config: KairosConfig, eventIdIndex: EventIdIndex, logger: Logger): Promise<EventLog> {
+  if (isEmbeddedLog(config)) {
+    return EmbeddedEventLog.open({ dataDir: config.dataDir, partitionCount: config.partitions, synchronous: config.durableSync });
+  }
+  const brokers = config.kafkaBrokers!.split(',');
+  try {
+    return await KafkaEventLog.open({
+      brokers,
+      clientId: 'kairos',
+      topic: config.topic,
+      partitionCount: config.partitions,
+      eventIdIndex,
+      logger: logger.child({ component: 'kafka' }),
+    });
+  } catch (error) {
+    throw new ConfigurationError('KAFKA_BROKERS', `cannot use the Kafka cluster at ${config.kafkaBrokers}: ${(error as Error).message}`);
+  }
+}

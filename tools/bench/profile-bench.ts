@@ -1,0 +1,334 @@
+/**
+ * Profile store benchmark: folds a synthetic, seeded event stream for N customers and reports memory per customer,
+ * single-core fold throughput, GC pauses, feature read throughput and snapshot size/speed.
+ *
+ *   node --expose-gc --max-old-space-size=8192 -r @swc-node/register tools/bench/profile-bench.ts \
+ *     [--customers 1000000] [--events-per-customer 20] [--partitions 4] [--days 45] [--seed 42] [--no-snapshot]
+ *
+ * Memory is the growth of V8 heap + external (typed array) memory from before the stores exist to after the fold,
+ * both measured after forced full GCs, divided by the number of customers.
+ */
+import { PerformanceObserver, constants as perfConstants, performance } from 'node:perf_hooks';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { CustomerEvent, EventType, LoggedEvent } from '@kairos/contracts';
+import { PartitionProfileStore, decodeSnapshot, defaultFeatureRegistry, encodeSnapshot, profileOf } from '@kairos/profile';
+
+interface Options {
+  customers: number;
+  eventsPerCustomer: number;
+  partitions: number;
+  days: number;
+  seed: number;
+  snapshot: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { customers: 1_000_000, eventsPerCustomer: 20, partitions: 4, days: 45, seed: 42, snapshot: true };
+  for (let i = 0; i < argv.length; i++) {
+    const next = () => Number(argv[++i]);
+    switch (argv[i]) {
+      case '--customers':
+        options.customers = next();
+        break;
+      case '--events-per-customer':
+        options.eventsPerCustomer = next();
+        break;
+      case '--partitions':
+        options.partitions = next();
+        break;
+      case '--days':
+        options.days = next();
+        break;
+      case '--seed':
+        options.seed = next();
+        break;
+      case '--no-snapshot':
+        options.snapshot = false;
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  return options;
+}
+
+/** mulberry32: small, fast, seedable. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DAY_MS = 86_400_000;
+const MCC = ['5411', '5812', '5541', '4111', '5732', '5999', '7011', '5311', '5912', '5651', '5814', '4121'];
+const PAGES = ['/', '/cards', '/cards/credit', '/loans', '/accounts/overview', '/help/pin', '/savings'];
+/** Behavioural mix, roughly a retail bank's traffic. */
+const MIX: readonly [EventType, number][] = [
+  ['page_view', 30],
+  ['card_transaction', 28],
+  ['login', 14],
+  ['balance_changed', 8],
+  ['message_delivered', 6],
+  ['message_opened', 4],
+  ['message_clicked', 2],
+  ['call_started', 2],
+  ['atm_pin_failed', 2],
+  ['card_locked', 1],
+  ['card_unlocked', 1],
+  ['complaint_filed', 1],
+  ['product_closed', 1],
+];
+const MIX_TOTAL = MIX.reduce((total, [, weight]) => total + weight, 0);
+
+class SyntheticBank {
+  private readonly next: () => number;
+  private sequence = 0;
+
+  constructor(
+    seed: number,
+    private readonly options: Options,
+    private readonly startMs: number,
+  ) {
+    this.next = random(seed);
+  }
+
+  customerId(index: number): string {
+    return flat(`c-${String(index).padStart(10, '0')}`);
+  }
+
+  /** Registration and products, dated before the behavioural period. */
+  onboarding(index: number): CustomerEvent[] {
+    const customerId = this.customerId(index);
+    const at = this.startMs - Math.floor(this.next() * 3 * 365 * DAY_MS);
+    const year = 1940 + Math.floor(this.next() * 66);
+    const events = [
+      this.event(customerId, 'customer_registered', at, {
+        birthDate: `${year}-${String(1 + Math.floor(this.next() * 12)).padStart(2, '0')}-${String(1 + Math.floor(this.next() * 28)).padStart(2, '0')}`,
+        country: this.next() < 0.9 ? 'DE' : 'AT',
+        language: this.next() < 0.85 ? 'de' : 'en',
+        timeZone: 'Europe/Berlin',
+      }),
+      this.event(customerId, 'product_opened', at + 1000, { product: 'checking_account', productId: flat(`${customerId}-ca`) }),
+      this.event(customerId, 'product_opened', at + 2000, { product: 'debit_card', productId: flat(`${customerId}-dc`) }),
+    ];
+    if (this.next() < 0.5) events.push(this.event(customerId, 'product_opened', at + 3000, { product: 'credit_card', productId: flat(`${customerId}-cc`), limit: 1000 + Math.floor(this.next() * 9) * 500 }));
+    return events;
+  }
+
+  /** One behavioural event of a random customer around `clockMs` (a few are up to an hour late). */
+  behaviour(clockMs: number): CustomerEvent {
+    const customerId = this.customerId(Math.floor(this.next() * this.options.customers));
+    const at = this.next() < 0.05 ? clockMs - Math.floor(this.next() * 3_600_000) : clockMs;
+    let pick = this.next() * MIX_TOTAL;
+    let type: EventType = 'page_view';
+    for (const [candidate, weight] of MIX) {
+      pick -= weight;
+      if (pick < 0) {
+        type = candidate;
+        break;
+      }
+    }
+    const credit = this.next() < 0.4;
+    const cardId = flat(`${customerId}-${credit ? 'kc' : 'kd'}`);
+    switch (type) {
+      case 'page_view':
+        return this.event(customerId, type, at, { channel: this.next() < 0.6 ? 'app' : 'web', page: PAGES[Math.floor(this.next() * PAGES.length)] });
+      case 'card_transaction':
+        return this.event(customerId, type, at, {
+          cardId,
+          product: credit ? 'credit_card' : 'debit_card',
+          amount: Math.round(this.next() * 20_000) / 100,
+          currency: this.next() < 0.95 ? 'EUR' : 'USD',
+          merchantCategory: MCC[Math.floor(this.next() * MCC.length)],
+          channel: this.next() < 0.5 ? 'pos' : 'contactless',
+        });
+      case 'login':
+        return this.event(customerId, type, at, { channel: this.next() < 0.7 ? 'app' : 'web' });
+      case 'balance_changed':
+        return credit
+          ? this.event(customerId, type, at, { product: 'credit_card', productId: flat(`${customerId}-cc`), balance: -Math.round(this.next() * 300_000) / 100 })
+          : this.event(customerId, type, at, { product: 'checking_account', productId: flat(`${customerId}-ca`), balance: Math.round(this.next() * 1_000_000) / 100 - 500 });
+      case 'atm_pin_failed':
+        return this.event(customerId, type, at, { cardId, atmId: 'atm-17' });
+      case 'card_locked':
+        return this.event(customerId, type, at, { cardId, reason: 'pin_attempts_exceeded' });
+      case 'card_unlocked':
+        return this.event(customerId, type, at, { cardId, via: 'ivr' });
+      case 'call_started':
+        return this.event(customerId, type, at, { channel: 'ivr' });
+      case 'complaint_filed':
+        return this.event(customerId, type, at, { category: 'fees' });
+      case 'product_closed':
+        return this.event(customerId, type, at, { product: 'debit_card', productId: flat(`${customerId}-dc`) });
+      default:
+        return this.event(customerId, type, at, { messageId: `m-${Math.floor(this.next() * 40)}`, actionId: 'a-1', variantId: 'v-1' });
+    }
+  }
+
+  private event(customerId: string, type: EventType, occurredAtMs: number, data: unknown): CustomerEvent {
+    return { id: this.uuid(), type, customerId, occurredAt: '', occurredAtMs, receivedAtMs: occurredAtMs, source: 'bench', data } as CustomerEvent;
+  }
+
+  /** A v4-shaped id: event ids in production are UUIDs, and the profile keeps the last one per customer. */
+  private uuid(): string {
+    const hex = (n: number) => Math.floor(this.next() * 16 ** n).toString(16).padStart(n, '0');
+    this.sequence++;
+    return flat(`${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(6)}${hex(6)}`);
+  }
+}
+
+const codes: number[] = [];
+/**
+ * A flat copy of `text`. Template literals build rope strings (several heap objects); events decoded from the log
+ * with JSON.parse carry flat strings, so the bench must too or it would measure its own ropes.
+ */
+function flat(text: string): string {
+  codes.length = text.length;
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  return String.fromCharCode.apply(null, codes);
+}
+
+/** Customer → partition for the bench: any spread works, the stores only need a fixed assignment. */
+function partitionOf(customerId: string, partitions: number): number {
+  let hash = 0;
+  for (let i = 0; i < customerId.length; i++) hash = (Math.imul(hash, 31) + customerId.charCodeAt(i)) | 0;
+  return (hash >>> 0) % partitions;
+}
+
+function fullGc(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  gc();
+  gc();
+}
+
+function memory(): { heap: number; external: number } {
+  const usage = process.memoryUsage();
+  return { heap: usage.heapUsed, external: usage.external };
+}
+
+const MIB = 1024 * 1024;
+/** Records per fold batch, about one Kafka fetch. */
+const BATCH = 2_000;
+const format = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const registry = defaultFeatureRegistry();
+  const startMs = Date.UTC(2024, 0, 1);
+
+  const gcPauses: { kind: number; duration: number; startTime: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push({ kind: (entry as unknown as { detail: { kind: number } }).detail.kind, duration: entry.duration, startTime: entry.startTime });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+
+  fullGc();
+  const before = memory();
+  const stores = Array.from({ length: options.partitions }, (_, partition) => new PartitionProfileStore({ partition, registry }));
+  const offsets = new Array<number>(options.partitions).fill(0);
+  const bank = new SyntheticBank(options.seed, options, startMs);
+
+  let foldNs = 0n;
+  let folded = 0;
+  const batch: LoggedEvent[] = [];
+  const flush = () => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < batch.length; i++) stores[batch[i].partition].apply(batch[i]);
+    foldNs += process.hrtime.bigint() - started;
+    folded += batch.length;
+    batch.length = 0;
+  };
+  /** Returns true when a batch was folded: the caller then yields to the event loop, as a worker does between batches. */
+  const push = (event: CustomerEvent): boolean => {
+    const partition = partitionOf(event.customerId, options.partitions);
+    batch.push({ partition, offset: offsets[partition]++, event });
+    if (batch.length < BATCH) return false;
+    flush();
+    return true;
+  };
+
+  const wallStart = Date.now();
+  const foldPhaseStart = performance.now();
+  let onboardingEvents = 0;
+  for (let index = 0; index < options.customers; index++) {
+    for (const event of bank.onboarding(index)) {
+      if (push(event)) await yieldToLoop();
+      onboardingEvents++;
+    }
+  }
+  const behaviouralEvents = Math.max(0, options.customers * options.eventsPerCustomer - onboardingEvents);
+  const spanMs = options.days * DAY_MS;
+  for (let i = 0; i < behaviouralEvents; i++) {
+    if (push(bank.behaviour(startMs + Math.floor((i / behaviouralEvents) * spanMs)))) await yieldToLoop();
+  }
+  flush();
+  const wallMs = Date.now() - wallStart;
+  await yieldToLoop();
+  const foldPhaseEnd = performance.now();
+
+  fullGc();
+  const after = memory();
+  const heapPerCustomer = (after.heap - before.heap) / options.customers;
+  const externalPerCustomer = (after.external - before.external) / options.customers;
+  const footprint = stores.map((store) => store.footprint()).reduce((sum, part) => ({
+    columnBytes: sum.columnBytes + part.columnBytes,
+    holdingBytes: sum.holdingBytes + part.holdingBytes,
+    seriesBytes: sum.seriesBytes + part.seriesBytes,
+    setBytes: sum.setBytes + part.setBytes,
+  }));
+
+  // Feature reads as a decision would do them: every feature of a random customer, as of now.
+  const readRandom = random(options.seed + 1);
+  const nowMs = startMs + spanMs;
+  const reads = 200_000;
+  const readStart = process.hrtime.bigint();
+  let checksum = 0;
+  for (let i = 0; i < reads; i++) {
+    const customerId = bank.customerId(Math.floor(readRandom() * options.customers));
+    const state = profileOf(stores[partitionOf(customerId, options.partitions)], customerId);
+    if (state) checksum += registry.read(state, 'card_transactions_count_30d', nowMs) as number;
+  }
+  const readSeconds = Number(process.hrtime.bigint() - readStart) / 1e9;
+
+  const foldSeconds = Number(foldNs) / 1e9;
+  // Only collections during the fold count: the forced full GCs for the memory measurement are not organic.
+  const organic = gcPauses.filter((pause) => pause.startTime >= foldPhaseStart && pause.startTime < foldPhaseEnd);
+  const major = organic.filter((pause) => pause.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
+  const maxPause = organic.reduce((max, pause) => Math.max(max, pause.duration), 0);
+  const p99Pause = organic.map((pause) => pause.duration).sort((a, b) => a - b)[Math.floor(organic.length * 0.99)] ?? 0;
+  const lines = [
+    `profile bench — ${format(options.customers)} customers, ${options.partitions} partition store(s), seed ${options.seed}, node ${process.version}`,
+    `events folded            ${format(folded)} (${format(onboardingEvents)} onboarding + ${format(behaviouralEvents)} behavioural over ${options.days} days)`,
+    `fold throughput          ${format(folded / foldSeconds)} events/s single core (fold only: ${format(foldSeconds, 2)} s; wall incl. generation ${format(wallMs / 1000, 1)} s)`,
+    `memory per customer      ${format(heapPerCustomer + externalPerCustomer)} B  (V8 heap ${format(heapPerCustomer)} B + typed arrays ${format(externalPerCustomer)} B)`,
+    `  typed-array breakdown  columns ${format(footprint.columnBytes / MIB, 1)} MiB, products+cards ${format(footprint.holdingBytes / MIB, 1)} MiB, window buckets ${format(footprint.seriesBytes / MIB, 1)} MiB, distinct sets ${format(footprint.setBytes / MIB, 1)} MiB`,
+    `  process                heap used ${format(after.heap / MIB)} MiB, external ${format(after.external / MIB)} MiB, rss ${format(process.memoryUsage().rss / MIB)} MiB`,
+    `GC pauses during fold    max ${format(maxPause, 1)} ms, p99 ${format(p99Pause, 1)} ms over ${organic.length} collections (${major.length} major, max major ${format(major.reduce((max, p) => Math.max(max, p.duration), 0), 1)} ms)`,
+    `feature reads            ${format(reads / readSeconds)} reads/s (profileOf + registry.read; checksum ${checksum})`,
+  ];
+  observer.disconnect();
+
+  if (options.snapshot) {
+    const store = stores[0];
+    for (const compress of [false, true]) {
+      const encodeStart = process.hrtime.bigint();
+      const bytes = encodeSnapshot(store, { compress });
+      const encodeSeconds = Number(process.hrtime.bigint() - encodeStart) / 1e9;
+      const decodeStart = process.hrtime.bigint();
+      const restored = decodeSnapshot(bytes, registry);
+      const decodeSeconds = Number(process.hrtime.bigint() - decodeStart) / 1e9;
+      lines.push(
+        `snapshot ${compress ? 'deflate' : 'binary '}         ${format(bytes.length / MIB, 1)} MiB for ${format(store.size)} customers (${format(bytes.length / store.size)} B/customer); encode ${format(encodeSeconds, 2)} s, decode ${format(decodeSeconds, 2)} s (${format(restored.size)} restored)`,
+      );
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+void main();

@@ -1,0 +1,18 @@
+export { BankSimulation, simulateBank } from './simulation/bank-simulation';
+export type { SimulationResult } from './simulation/bank-simulation';
+export { ACTIVITY_EVENT_TYPES } from './simulation/customer-label';
+export type { CustomerLabel } from './simulation/customer-label';
+export { DEMO_POPULATION_OPTIONS, demoPopulation } from './simulation/demo-population';
+export { DEFAULT_START_DATE, LABEL_WINDOW_DAYS } from './simulation/simulation-options';
+export type { ResolvedSimulationOptions, SimulationOptions } from './simulation/simulation-options';
+export { SIMULATED_PRODUCTS } from './population/simulated-customer';
+export type { CustomerTraits, SimulatedCustomer, SimulatedProduct, SimulatedProductKind } from './population/simulated-customer';
+export { SIMULATED_TIME_ZONES } from './time/simulated-time';
+export type { SimulatedTimeZone } from './time/simulated-time';
+export { routingKeyOf } from './writers/event-routing-key';
+export { HttpDeliveryError, postEvents } from './writers/http-event-writer';
+export type { BatchAcknowledgement, HttpWriteReport, HttpWriterOptions, RejectedEvent } from './writers/http-event-writer';
+export { DEFAULT_SOURCE_TOPIC, writeEventsToKafka } from './writers/kafka-event-writer';
+export type { KafkaLikeMessage, KafkaLikeProducer, KafkaWriteReport, KafkaWriterOptions } from './writers/kafka-event-writer';
+export { writeNdjson, writeSimulationFiles } from './writers/ndjson-file-writer';
+export type { SimulationFiles } from './writers/ndjson-file-writer';
