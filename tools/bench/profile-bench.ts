@@ -277,7 +277,8 @@ async function main(): Promise<void> {
   const heapPerCustomer = (after.heap - before.heap) / options.customers;
   const externalPerCustomer = (after.external - before.external) / options.customers;
   const footprint = stores.map((store) => store.footprint()).reduce((sum, part) => ({
-    columnBytes: sum.columnBytes + part.columnBytes,
+    indexBytes: sum.indexBytes + part.indexBytes,
+    rowBytes: sum.rowBytes + part.rowBytes,
     holdingBytes: sum.holdingBytes + part.holdingBytes,
     seriesBytes: sum.seriesBytes + part.seriesBytes,
     setBytes: sum.setBytes + part.setBytes,
@@ -307,7 +308,7 @@ async function main(): Promise<void> {
     `events folded            ${format(folded)} (${format(onboardingEvents)} onboarding + ${format(behaviouralEvents)} behavioural over ${options.days} days)`,
     `fold throughput          ${format(folded / foldSeconds)} events/s single core (fold only: ${format(foldSeconds, 2)} s; wall incl. generation ${format(wallMs / 1000, 1)} s)`,
     `memory per customer      ${format(heapPerCustomer + externalPerCustomer)} B  (V8 heap ${format(heapPerCustomer)} B + typed arrays ${format(externalPerCustomer)} B)`,
-    `  typed-array breakdown  columns ${format(footprint.columnBytes / MIB, 1)} MiB, products+cards ${format(footprint.holdingBytes / MIB, 1)} MiB, window buckets ${format(footprint.seriesBytes / MIB, 1)} MiB, distinct sets ${format(footprint.setBytes / MIB, 1)} MiB`,
+    `  typed-array breakdown  id index ${format(footprint.indexBytes / MIB, 1)} MiB, rows ${format(footprint.rowBytes / MIB, 1)} MiB, products+cards ${format(footprint.holdingBytes / MIB, 1)} MiB, window buckets ${format(footprint.seriesBytes / MIB, 1)} MiB, distinct sets ${format(footprint.setBytes / MIB, 1)} MiB`,
     `  process                heap used ${format(after.heap / MIB)} MiB, external ${format(after.external / MIB)} MiB, rss ${format(process.memoryUsage().rss / MIB)} MiB`,
     `GC pauses during fold    max ${format(maxPause, 1)} ms, p99 ${format(p99Pause, 1)} ms over ${organic.length} collections (${major.length} major, max major ${format(major.reduce((max, p) => Math.max(max, p.duration), 0), 1)} ms)`,
     `feature reads            ${format(reads / readSeconds)} reads/s (profileOf + registry.read; checksum ${checksum})`,

@@ -92,7 +92,7 @@ async function check(brokers) {
 }
 
 const external = process.env.KAFKA_BROKERS;
-const broker = external ? null : await startBroker({ port: 39192 });
+const broker = external ? null : await startBroker({ port: 39192, quickStart: true });
 const result = await check(external ?? broker.brokers);
 await broker?.stop();
 console.log(`kafkajs ${createRequire(import.meta.url)('../../node_modules/kafkajs/package.json').version} vs Kafka ${KAFKA_VERSION}`);

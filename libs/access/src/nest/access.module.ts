@@ -1,28 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AbilityFactory } from '../ability/ability-factory';
-import { DEV_API_KEY_PEPPER } from '../api-keys/api-key-hasher';
 import { ApiKeyService } from '../api-keys/api-key.service';
 import { BearerAuthenticator } from '../authentication/bearer-authenticator';
 import { JwtVerifier } from '../jwt/jwt-verifier';
 import { loadPolicyFile, type ValidatedPolicy } from '../policy/policy-loader';
 import { AccessGuard } from './access.guard';
+import { resolveAccessSettings } from './access-settings';
 import { ACCESS_MODULE_OPTIONS, type AccessModuleOptions } from './access-options';
-
-/** What forRoot decides from its options, once, at start. */
-export interface ResolvedAccessSettings {
-  readonly demoKeysAllowed: boolean;
-  readonly pepper: string;
-}
-
-export function resolveAccessSettings(options: AccessModuleOptions): ResolvedAccessSettings {
-  const production = (options.nodeEnv ?? process.env['NODE_ENV']) === 'production';
-  const demoKeysAllowed = options.devMode && !production;
-  const pepper = options.pepper ?? (demoKeysAllowed ? DEV_API_KEY_PEPPER : undefined);
-  if (pepper === undefined) throw new Error('KAIROS_API_KEY_PEPPER is required outside development mode');
-  if (!demoKeysAllowed && pepper === DEV_API_KEY_PEPPER) throw new Error('KAIROS_API_KEY_PEPPER must not be the public development pepper outside development mode');
-  return { demoKeysAllowed, pepper };
-}
 
 /**
  * Authentication (API keys, JWT) and authorization (CASL, policies as data) for every HTTP route. forRoot registers

@@ -14,7 +14,13 @@ jest.mock('@casl/ability', () => {
 });
 const createAbility = casl.createMongoAbility as jest.MockedFunction<typeof casl.createMongoAbility>;
 
-const shippedPolicy = (): Record<string, unknown> => JSON.parse(readFileSync(DEFAULT_POLICY_FILE, 'utf8')) as Record<string, unknown>;
+/** The shipped policy as loose JSON, to be broken on purpose. */
+interface LooseDocument {
+  [key: string]: unknown;
+  roles: Record<string, Record<string, unknown>[]>;
+}
+const shippedPolicy = (): LooseDocument => JSON.parse(readFileSync(DEFAULT_POLICY_FILE, 'utf8')) as LooseDocument;
+const dpoRule = (d: LooseDocument): Record<string, unknown> => d.roles['dpo']![0]!;
 
 function rejectionOf(raw: unknown): KairosError {
   try {
@@ -34,18 +40,18 @@ describe('policy loader', () => {
   });
 
   it.each([
-    ['unknown role', (d: any) => (d.roles.auditor = [])],
-    ['missing role', (d: any) => delete d.roles.dpo],
-    ['unknown action', (d: any) => (d.roles.dpo[0].action = 'export')],
-    ['unknown subject', (d: any) => (d.roles.dpo[0].subject = 'Secrets')],
-    ['wrong type of inverted', (d: any) => (d.roles.dpo[0].inverted = 'yes')],
-    ['unknown rule key', (d: any) => (d.roles.dpo[0].priority = 1)],
-    ['regex operator', (d: any) => (d.roles.dpo[0].conditions = { name: { $regex: '(a+)+$' } })],
-    ['unknown placeholder', (d: any) => (d.roles.dpo[0].conditions = { ownerId: '${principal.email}' })],
-    ['channel placeholder outside the channel role', (d: any) => (d.roles.dpo[0].conditions = { channel: '${principal.channel}' })],
-    ['wildcard field', (d: any) => (d.roles.dpo[0].fields = ['address.*'])],
-    ['constructor as a field name', (d: any) => (d.roles.dpo[0].fields = ['constructor'])],
-    ['wrong version', (d: any) => (d.version = 2)],
+    ['unknown role', (d: LooseDocument) => (d.roles['auditor'] = [])],
+    ['missing role', (d: LooseDocument) => delete d.roles['dpo']],
+    ['unknown action', (d: LooseDocument) => (dpoRule(d)['action'] = 'export')],
+    ['unknown subject', (d: LooseDocument) => (dpoRule(d)['subject'] = 'Secrets')],
+    ['wrong type of inverted', (d: LooseDocument) => (dpoRule(d)['inverted'] = 'yes')],
+    ['unknown rule key', (d: LooseDocument) => (dpoRule(d)['priority'] = 1)],
+    ['regex operator', (d: LooseDocument) => (dpoRule(d)['conditions'] = { name: { $regex: '(a+)+$' } })],
+    ['unknown placeholder', (d: LooseDocument) => (dpoRule(d)['conditions'] = { ownerId: '${principal.email}' })],
+    ['channel placeholder outside the channel role', (d: LooseDocument) => (dpoRule(d)['conditions'] = { channel: '${principal.channel}' })],
+    ['wildcard field', (d: LooseDocument) => (dpoRule(d)['fields'] = ['address.*'])],
+    ['constructor as a field name', (d: LooseDocument) => (dpoRule(d)['fields'] = ['constructor'])],
+    ['wrong version', (d: LooseDocument) => (d['version'] = 2)],
   ])('rejects a document with %s, naming where', (_name, mutate) => {
     const document = shippedPolicy();
     mutate(document);
@@ -97,8 +103,8 @@ describe('Z5 policy-as-data loader fuzz', () => {
     return into;
   }
 
-  function rulesOf(document: any): Record<string, unknown>[] {
-    return ROLES.flatMap((role) => document.roles[role] as Record<string, unknown>[]);
+  function rulesOf(document: LooseDocument): Record<string, unknown>[] {
+    return ROLES.flatMap((role) => document.roles[role]!);
   }
 
   function withWrongType(value: unknown, field: string): unknown {
@@ -109,7 +115,7 @@ describe('Z5 policy-as-data loader fuzz', () => {
   }
 
   function plant(trapToPlant: Trap): unknown {
-    const document: any = shippedPolicy();
+    const document = shippedPolicy();
     const objects = objectsOf(document);
     const rules = rulesOf(document);
     switch (trapToPlant.kind) {
@@ -135,7 +141,7 @@ describe('Z5 policy-as-data loader fuzz', () => {
         return document;
       case 'wrong-type': {
         const value = withWrongType(trapToPlant.value, trapToPlant.field);
-        if (trapToPlant.field === 'roles' || trapToPlant.field === 'version') document[trapToPlant.field] = trapToPlant.field === 'version' && value === 1 ? '1' : value;
+        if (trapToPlant.field === 'roles' || trapToPlant.field === 'version') (document as Record<string, unknown>)[trapToPlant.field] = trapToPlant.field === 'version' && value === 1 ? '1' : value;
         else rules[trapToPlant.where % rules.length]![trapToPlant.field] = value;
         return document;
       }

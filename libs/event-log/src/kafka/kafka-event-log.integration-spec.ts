@@ -112,6 +112,52 @@ describe('KafkaEventLog against a real broker', () => {
     await log.close();
   });
 
+  it('hands partitions over on a rebalance: the old owner is revoked, the new one resumes at the snapshot', async () => {
+    const { log } = await openLog('rebalance', undefined, { consumer: { sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 } });
+    const group = uniqueTopic('rebalance-group');
+    // The shared snapshot store of two workers: next offset per partition, written as records are applied.
+    const snapshots = new Map<number, number>();
+    const worker = () => {
+      const handler = new RecordingHandler(snapshots);
+      const onRecords = handler.onRecords.bind(handler);
+      handler.onRecords = async (partition, records) => {
+        await onRecords(partition, records);
+        snapshots.set(partition, records[records.length - 1].offset + 1);
+      };
+      return handler;
+    };
+    const batch = (from: number) => Array.from({ length: 300 }, (_, i) => pinFailure(`evt-${from + i}`, customerOf(from + i)));
+
+    const first = worker();
+    const a = await log.consume(group, first);
+    await log.append(batch(0));
+    await waitFor('first 300 on the only member', () => first.count() === 300);
+
+    const second = worker();
+    const b = await log.consume(group, second);
+    await waitFor('partitions split over both members', () => a.assignedPartitions().length > 0 && b.assignedPartitions().length > 0, 30_000);
+    expect([...a.assignedPartitions(), ...b.assignedPartitions()].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    const moved = b.assignedPartitions();
+    expect(first.revoked.flat().sort()).toEqual(moved);
+    expect(second.assigned.flat().sort()).toEqual(moved);
+    const handoff = new Map(snapshots);
+
+    await log.append(batch(300));
+    await waitFor('all 600 delivered', () => first.count() + second.count() === 600);
+    const ids = [...first.all(), ...second.all()].map((r) => r.event.id);
+    expect(new Set(ids).size).toBe(600);
+    // The new owner starts exactly where the old owner's snapshot ended; the old owner stopped there.
+    for (const p of moved) {
+      expect(second.seen.get(p)![0].offset).toBe(handoff.get(p));
+      expect(first.seen.get(p)!.at(-1)!.offset).toBe(handoff.get(p)! - 1);
+    }
+    expect(second.all().every((r) => moved.includes(r.partition))).toBe(true);
+
+    await b.stop();
+    await a.stop();
+    await log.close();
+  });
+
   it('reads a partition range for replays', async () => {
     const { log } = await openLog('read');
     const events = Array.from({ length: 60 }, (_, i) => pinFailure(`evt-${i}`, 'cust-7'));

@@ -209,7 +209,12 @@ export class KafkaLogConsumer implements LogConsumer {
 
     for (const message of batch.messages) {
       const offset = Number(message.offset);
-      if (offset < (this.positions.get(partition) ?? 0)) continue;
+      if (offset < (this.positions.get(partition) ?? 0)) {
+        // Already delivered (re-read after a rebalance raced a batch): move the fetch position past it, or
+        // kafkajs would fetch the same records again and again.
+        resolveOffset(message.offset);
+        continue;
+      }
       const decoded = decodeLoggedEvent(message.value, partition, offset);
       if (decoded.ok) {
         pending.push(decoded.value);

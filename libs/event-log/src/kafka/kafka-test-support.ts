@@ -26,7 +26,7 @@ export function useKafkaBroker(): { brokers(): string[]; startOwnBroker(): Promi
   afterAll(async () => {
     await Promise.all(started.map((b) => b.stop()));
   }, 60_000);
-  const startOwn = async () => startBroker({ ...(await freePorts()), partitions: 4 });
+  const startOwn = async () => startBroker({ ...(await freePorts()), partitions: 4, quickStart: true });
   return {
     brokers: () => external ?? [own!.brokers],
     startOwnBroker: async () => {

@@ -41,17 +41,7 @@ export const DEFAULT_FEATURES: readonly FeatureDefinition[] = [
     purposes: CARD_USE,
     personalData: 'pseudonymous',
   },
-  {
-    name: 'debit_card_transactions_count_30d',
-    type: 'number',
-    description: 'Debit card transactions in the last 30 days',
-    sources: ['card_transaction'],
-    filter: "data.product == 'debit_card'",
-    aggregation: 'count',
-    window: '30d',
-    purposes: CARD_USE,
-    personalData: 'pseudonymous',
-  },
+
   {
     name: 'card_spend_sum_30d',
     type: 'number',
@@ -64,18 +54,7 @@ export const DEFAULT_FEATURES: readonly FeatureDefinition[] = [
     purposes: ['marketing', 'analytics', 'ai_personalization', 'risk'],
     personalData: 'pseudonymous',
   },
-  {
-    name: 'card_spend_max_30d',
-    type: 'number',
-    description: 'Largest EUR card transaction amount in the last 30 days',
-    sources: ['card_transaction'],
-    filter: "data.currency == 'EUR'",
-    value: 'data.amount',
-    aggregation: 'max',
-    window: '30d',
-    purposes: ['analytics', 'risk'],
-    personalData: 'pseudonymous',
-  },
+
   {
     name: 'card_transactions_count_lifetime',
     type: 'number',

@@ -56,7 +56,9 @@ export function buildFeatureLayout(features: readonly (ValidatedEventFeature | A
     const code = OP_CODES[definition.aggregation];
     const read = valuePath === null ? null : compileValueReader(valuePath);
     const windowed = window.kind === 'sliding';
-    const opFor = (target: number): FeatureOp => ({ code, filter, read, valueKind, windowed, target });
+    // A timestamp that is the event's own occurredAt needs no second cell for its time.
+    const timeOffset = valuePath === 'occurredAt' ? 0 : 1;
+    const opFor = (target: number): FeatureOp => ({ code, filter, read, valueKind, windowed, target, timeOffset });
     let storage: FeatureStorage;
 
     if (code === OP_DISTINCT) {
@@ -66,10 +68,10 @@ export function buildFeatureLayout(features: readonly (ValidatedEventFeature | A
       storage = { kind: 'set', set };
     } else if (!windowed || code === OP_LAST || code === OP_FIRST) {
       const cell = scalarIdentities.length;
-      if (code === OP_LAST || code === OP_FIRST) scalarIdentities.push(NaN, NaN);
+      if (code === OP_LAST || code === OP_FIRST) scalarIdentities.push(...new Array<number>(1 + timeOffset).fill(NaN));
       else scalarIdentities.push(code === OP_MIN || code === OP_MAX ? NaN : 0);
       for (const source of definition.sources) push(scalarOps, source, opFor(cell));
-      storage = { kind: 'scalar', cell };
+      storage = { kind: 'scalar', cell, timeOffset };
     } else {
       const parts: { group: number; cell: number }[] = [];
       for (const source of definition.sources) {

@@ -23,8 +23,11 @@ export const SUM_SCALE = 100;
 export type ValueKind = 'none' | 'number' | 'string' | 'boolean' | 'timestamp';
 
 export type FeatureStorage =
-  /** count/sum/min/max over the lifetime use one cell; last/first use the value cell and, after it, its time. */
-  | { readonly kind: 'scalar'; readonly cell: number }
+  /**
+   * count/sum/min/max over the lifetime use one cell; last/first use the value cell and the cell `timeOffset`
+   * after it for the value's occurredAt (0 when the value is occurredAt itself).
+   */
+  | { readonly kind: 'scalar'; readonly cell: number; readonly timeOffset: number }
   /** One part per source event type: a cell of that type's bucket series. */
   | { readonly kind: 'series'; readonly parts: readonly { readonly group: number; readonly cell: number }[] }
   | { readonly kind: 'set'; readonly set: number };
@@ -57,6 +60,8 @@ export interface FeatureOp {
   readonly windowed: boolean;
   /** Scalar cell, cell within the series entry, or set index. */
   readonly target: number;
+  /** last/first: where the value's time is, relative to `target`. */
+  readonly timeOffset: number;
 }
 
 export interface SeriesGroupLayout {

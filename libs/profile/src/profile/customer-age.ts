@@ -1,4 +1,4 @@
-import { NO_STRING } from '../store/profile-columns';
+import { I_BIRTH_DATE, I_TIME_ZONE, NO_STRING } from '../store/profile-rows';
 import type { ProfileState } from './profile-state';
 
 /** Formatters per zone; bounded because zone names come from events. */
@@ -11,14 +11,14 @@ const MAX_CACHED_ZONES = 1000;
  * Null when the birth date is unknown or lies after `atMs`.
  */
 export function age(state: ProfileState, atMs: number, timeZone?: string): number | null {
-  const birthDate = state.store.columns.birthDate[state.slot];
+  const birthDate = state.store.rows.i32At(state.slot, I_BIRTH_DATE);
   if (birthDate === 0) return null;
   const years = Math.floor((localDate(atMs, timeZone ?? registeredTimeZone(state)) - birthDate) / 10_000);
   return years < 0 ? null : years;
 }
 
 export function registeredTimeZone(state: ProfileState): string {
-  const id = state.store.columns.timeZone[state.slot];
+  const id = state.store.rows.i32At(state.slot, I_TIME_ZONE);
   return id === NO_STRING ? 'UTC' : state.store.strings.valueOf(id);
 }
 

@@ -1,7 +1,7 @@
 import { AttributeFeatureDefinition, FeatureValue } from '../features/feature-definition';
 import { CompiledEventFeature, CompiledFeature, OP_COUNT, OP_MAX, OP_SUM, SUM_SCALE } from '../features/feature-layout';
 import { bucketOf } from '../features/feature-window';
-import { NO_STRING } from '../store/profile-columns';
+import { F_SCALARS, I_COUNTRY, I_LANGUAGE, I_REFS, I_TIME_ZONE, NO_STRING } from '../store/profile-rows';
 import { age } from './customer-age';
 import { holdsProduct, isCardLocked, productOpenedAt } from './profile-attributes';
 import type { ProfileState } from './profile-state';
@@ -16,7 +16,7 @@ export function readFeature(state: ProfileState, feature: CompiledFeature, atMs:
   if (feature.kind === 'attribute') return readAttribute(state, feature.definition, atMs);
   switch (feature.storage.kind) {
     case 'scalar':
-      return readScalar(state, feature, feature.storage.cell, atMs);
+      return readScalar(state, feature, feature.storage, atMs);
     case 'series':
       return readSeries(state, feature, feature.storage.parts, atMs);
     case 'set':
@@ -24,9 +24,9 @@ export function readFeature(state: ProfileState, feature: CompiledFeature, atMs:
   }
 }
 
-function readScalar(state: ProfileState, feature: CompiledEventFeature, cell: number, atMs: number): FeatureValue {
-  const scalars = state.store.columns.scalars;
-  const base = state.slot * state.store.registry.layout.scalarWidth + cell;
+function readScalar(state: ProfileState, feature: CompiledEventFeature, storage: { cell: number; timeOffset: number }, atMs: number): FeatureValue {
+  const scalars = state.store.rows.f64;
+  const base = state.slot * state.store.rows.f64Width + F_SCALARS + storage.cell;
   const value = scalars[base];
   switch (feature.aggregation) {
     case 'count':
@@ -35,7 +35,7 @@ function readScalar(state: ProfileState, feature: CompiledEventFeature, cell: nu
       return value / SUM_SCALE;
     case 'last':
     case 'first': {
-      const at = scalars[base + 1];
+      const at = scalars[base + storage.timeOffset];
       if (at !== at) return null;
       if (feature.window.kind === 'sliding') {
         const hi = bucketOf(atMs, feature.window.bucketMs);
@@ -52,13 +52,13 @@ function readScalar(state: ProfileState, feature: CompiledEventFeature, cell: nu
 function readSeries(state: ProfileState, feature: CompiledEventFeature, parts: readonly { group: number; cell: number }[], atMs: number): FeatureValue {
   if (feature.window.kind !== 'sliding') throw new Error('series feature without a sliding window');
   const { store, slot } = state;
-  const groupCount = store.registry.layout.groups.length;
+  const refs = slot * store.rows.i32Width + I_REFS;
   const hi = bucketOf(atMs, feature.window.bucketMs);
   const lo = hi - feature.window.buckets + 1;
   const code = feature.aggregation === 'count' ? OP_COUNT : feature.aggregation === 'sum' ? OP_SUM : feature.aggregation === 'max' ? OP_MAX : -1;
   let result = code === OP_COUNT || code === OP_SUM ? 0 : NaN;
   for (const part of parts) {
-    const ref = store.columns.seriesRefs[slot * groupCount + part.group];
+    const ref = store.rows.i32[refs + part.group];
     const series = store.series[part.group];
     if (code === OP_COUNT || code === OP_SUM) {
       result += series.sum(ref, part.cell, lo, hi);
@@ -74,7 +74,7 @@ function readSeries(state: ProfileState, feature: CompiledEventFeature, parts: r
 
 function readSet(state: ProfileState, feature: CompiledEventFeature, setIndex: number, atMs: number): FeatureValue {
   const { store, slot } = state;
-  const ref = store.columns.setRefs[slot * store.registry.layout.sets.length + setIndex];
+  const ref = store.rows.i32At(slot, store.rows.setRefs + setIndex);
   let fromMs = -Infinity;
   let toMs = Infinity;
   if (feature.window.kind === 'sliding') {
@@ -103,7 +103,7 @@ function decode(state: ProfileState, feature: CompiledEventFeature, value: numbe
 }
 
 function readAttribute(state: ProfileState, definition: AttributeFeatureDefinition, atMs: number): FeatureValue {
-  const columns = state.store.columns;
+  const rows = state.store.rows;
   switch (definition.attribute) {
     case 'age':
       return age(state, atMs);
@@ -114,11 +114,11 @@ function readAttribute(state: ProfileState, definition: AttributeFeatureDefiniti
     case 'product_opened_at':
       return productOpenedAt(state, definition.product as NonNullable<AttributeFeatureDefinition['product']>);
     case 'country':
-      return interned(state, columns.country[state.slot]);
+      return interned(state, rows.i32At(state.slot, I_COUNTRY));
     case 'language':
-      return interned(state, columns.language[state.slot]);
+      return interned(state, rows.i32At(state.slot, I_LANGUAGE));
     case 'time_zone':
-      return interned(state, columns.timeZone[state.slot]);
+      return interned(state, rows.i32At(state.slot, I_TIME_ZONE));
   }
 }
 

@@ -1,6 +1,19 @@
 import { PRODUCT_KINDS, ProductKind } from '@kairos/contracts';
 import { CARD_LOCK_REASONS, CARD_PRODUCTS, CardLockReason, CardProduct, NO_ROW, productKindIndex } from '../store/holding-tables';
-import { NO_STRING } from '../store/profile-columns';
+import {
+  F_LAST_EVENT_AT,
+  F_LAST_OFFSET,
+  F_REGISTERED_AT,
+  I_BIRTH_DATE,
+  I_CARD_HEAD,
+  I_COUNTRY,
+  I_EVENT_COUNT,
+  I_LANGUAGE,
+  I_LATE_BEYOND_TOLERANCE,
+  I_PRODUCT_HEAD,
+  I_TIME_ZONE,
+  NO_STRING,
+} from '../store/profile-rows';
 import type { ProfileState } from './profile-state';
 
 export interface HeldProduct {
@@ -45,7 +58,7 @@ export interface ProfileAttributes {
 
 export function isCardLocked(state: ProfileState): boolean {
   const cards = state.store.cards;
-  for (let row = state.store.columns.cardHead[state.slot]; row !== NO_ROW; row = cards.next[row]) if (cards.locked[row] === 1) return true;
+  for (let row = state.store.rows.i32At(state.slot, I_CARD_HEAD); row !== NO_ROW; row = cards.next[row]) if (cards.locked[row] === 1) return true;
   return false;
 }
 
@@ -53,7 +66,7 @@ export function isCardLocked(state: ProfileState): boolean {
 export function holdsProduct(state: ProfileState, kind: ProductKind): boolean {
   const products = state.store.products;
   const kindIndex = productKindIndex(kind);
-  for (let row = state.store.columns.productHead[state.slot]; row !== NO_ROW; row = products.next[row]) {
+  for (let row = state.store.rows.i32At(state.slot, I_PRODUCT_HEAD); row !== NO_ROW; row = products.next[row]) {
     if (products.kind[row] === kindIndex && products.isHeld(row)) return true;
   }
   return false;
@@ -64,7 +77,7 @@ export function productOpenedAt(state: ProfileState, kind: ProductKind): number 
   const products = state.store.products;
   const kindIndex = productKindIndex(kind);
   let newest: number | null = null;
-  for (let row = state.store.columns.productHead[state.slot]; row !== NO_ROW; row = products.next[row]) {
+  for (let row = state.store.rows.i32At(state.slot, I_PRODUCT_HEAD); row !== NO_ROW; row = products.next[row]) {
     if (products.kind[row] !== kindIndex || !products.isHeld(row)) continue;
     const opened = products.openedAtMs[row];
     if (opened === opened && (newest === null || opened > newest)) newest = opened;
@@ -74,30 +87,30 @@ export function productOpenedAt(state: ProfileState, kind: ProductKind): number 
 
 export function profileAttributes(state: ProfileState): ProfileAttributes {
   const { store, slot } = state;
-  const columns = store.columns;
-  const birthDate = columns.birthDate[slot];
+  const rows = store.rows;
+  const birthDate = rows.i32At(slot, I_BIRTH_DATE);
   return {
     birthDate: birthDate === 0 ? null : formatDate(birthDate),
-    country: interned(state, columns.country[slot]),
-    language: interned(state, columns.language[slot]),
-    timeZone: interned(state, columns.timeZone[slot]),
-    registeredAtMs: orNull(columns.registeredAtMs[slot]),
+    country: interned(state, rows.i32At(slot, I_COUNTRY)),
+    language: interned(state, rows.i32At(slot, I_LANGUAGE)),
+    timeZone: interned(state, rows.i32At(slot, I_TIME_ZONE)),
+    registeredAtMs: orNull(rows.f64At(slot, F_REGISTERED_AT)),
     products: heldProducts(state),
     cards: cardStates(state),
     cardLocked: isCardLocked(state),
-    lastEventAtMs: orNull(columns.lastEventAtMs[slot]),
-    eventCount: columns.eventCount[slot],
-    lateBeyondTolerance: columns.lateBeyondTolerance[slot],
-    lastOffset: columns.lastOffset[slot],
+    lastEventAtMs: orNull(rows.f64At(slot, F_LAST_EVENT_AT)),
+    eventCount: rows.i32At(slot, I_EVENT_COUNT),
+    lateBeyondTolerance: rows.i32At(slot, I_LATE_BEYOND_TOLERANCE),
+    lastOffset: rows.f64At(slot, F_LAST_OFFSET),
   };
 }
 
 function heldProducts(state: ProfileState): HeldProduct[] {
   const products = state.store.products;
   const out: HeldProduct[] = [];
-  for (let row = state.store.columns.productHead[state.slot]; row !== NO_ROW; row = products.next[row]) {
+  for (let row = state.store.rows.i32At(state.slot, I_PRODUCT_HEAD); row !== NO_ROW; row = products.next[row]) {
     out.push({
-      productId: products.productId[row],
+      productId: products.productIds.get(row),
       product: PRODUCT_KINDS[products.kind[row]],
       held: products.isHeld(row),
       openedAtMs: orNull(products.openedAtMs[row]),
@@ -114,9 +127,9 @@ function heldProducts(state: ProfileState): HeldProduct[] {
 function cardStates(state: ProfileState): CardState[] {
   const cards = state.store.cards;
   const out: CardState[] = [];
-  for (let row = state.store.columns.cardHead[state.slot]; row !== NO_ROW; row = cards.next[row]) {
+  for (let row = state.store.rows.i32At(state.slot, I_CARD_HEAD); row !== NO_ROW; row = cards.next[row]) {
     out.push({
-      cardId: cards.cardId[row],
+      cardId: cards.cardIds.get(row),
       product: cards.product[row] === 0 ? null : CARD_PRODUCTS[cards.product[row] - 1],
       locked: cards.locked[row] === 1,
       lockReason: cards.lockReason[row] === 0 ? null : CARD_LOCK_REASONS[cards.lockReason[row] - 1],

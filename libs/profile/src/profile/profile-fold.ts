@@ -2,7 +2,24 @@ import { CustomerEvent, EventType } from '@kairos/contracts';
 import { OP_COUNT, OP_FIRST, OP_LAST, OP_MAX, OP_MIN, OP_SUM, FeatureOp, SUM_SCALE } from '../features/feature-layout';
 import { bucketOf } from '../features/feature-window';
 import { CARD_LOCK_REASONS, CARD_PRODUCTS, NO_ROW, productKindIndex } from '../store/holding-tables';
-import { NO_STRING, RECENT_EVENT_IDS } from '../store/profile-columns';
+import {
+  F_LAST_EVENT_AT,
+  F_LAST_OFFSET,
+  F_RECENT_IDS,
+  F_REGISTERED_AT,
+  F_SCALARS,
+  I_BIRTH_DATE,
+  I_CARD_HEAD,
+  I_COUNTRY,
+  I_EVENT_COUNT,
+  I_LANGUAGE,
+  I_LATE_BEYOND_TOLERANCE,
+  I_PRODUCT_HEAD,
+  I_REFS,
+  I_TIME_ZONE,
+  NO_STRING,
+  RECENT_EVENT_IDS,
+} from '../store/profile-rows';
 import type { PartitionProfileStore } from '../store/partition-profile-store';
 
 /** A customer event narrowed by its type, so a `switch` on `type` also narrows `data`. */
@@ -19,22 +36,26 @@ export type AnyCustomerEvent = { [T in EventType]: CustomerEvent<T> }[EventType]
  * false). Mutates the store in place: profiles are owned by their store (see `evolveProfile`).
  */
 export function foldEvent(store: PartitionProfileStore, slot: number, event: CustomerEvent, offset: number): boolean {
-  const columns = store.columns;
+  const rows = store.rows;
+  const f64 = rows.f64;
+  const i32 = rows.i32;
+  const f = slot * rows.f64Width;
+  const i = slot * rows.i32Width;
   const idHash = eventIdHash(event.id);
-  const ring = slot * RECENT_EVENT_IDS;
-  for (let i = 0; i < RECENT_EVENT_IDS; i++) if (columns.recentEventIds[ring + i] === idHash) return false;
-  columns.recentEventIds[ring + (columns.eventCount[slot] % RECENT_EVENT_IDS)] = idHash;
+  for (let k = 0; k < RECENT_EVENT_IDS; k++) if (f64[f + F_RECENT_IDS + k] === idHash) return false;
+  f64[f + F_RECENT_IDS + (i32[i + I_EVENT_COUNT] % RECENT_EVENT_IDS)] = idHash;
+
   const at = event.occurredAtMs;
-  const watermark = columns.lastEventAtMs[slot];
+  const watermark = f64[f + F_LAST_EVENT_AT];
   const beyondTolerance = at < watermark - store.registry.lateToleranceMs;
-  if (beyondTolerance) columns.lateBeyondTolerance[slot]++;
-  if (!(at <= watermark)) columns.lastEventAtMs[slot] = at;
-  columns.eventCount[slot]++;
-  if (offset >= 0) columns.lastOffset[slot] = offset;
+  if (beyondTolerance) i32[i + I_LATE_BEYOND_TOLERANCE]++;
+  if (!(at <= watermark)) f64[f + F_LAST_EVENT_AT] = at;
+  i32[i + I_EVENT_COUNT]++;
+  if (offset >= 0) f64[f + F_LAST_OFFSET] = offset;
   foldAttributes(store, slot, event as AnyCustomerEvent);
-  foldScalars(store, slot, event, beyondTolerance);
-  if (!beyondTolerance) foldSeries(store, slot, event);
-  foldSets(store, slot, event, beyondTolerance);
+  foldScalars(store, f + F_SCALARS, event, beyondTolerance);
+  if (!beyondTolerance) foldSeries(store, i + I_REFS, f64[f + F_LAST_EVENT_AT], event);
+  foldSets(store, i + rows.setRefs, f64[f + F_LAST_EVENT_AT], event, beyondTolerance);
   return true;
 }
 
@@ -55,14 +76,15 @@ function foldAttributes(store: PartitionProfileStore, slot: number, event: AnyCu
   const at = event.occurredAtMs;
   switch (event.type) {
     case 'customer_registered': {
-      const columns = store.columns;
-      if (at < columns.registeredAtMs[slot]) return;
+      const { f64, i32, f64Width, i32Width } = store.rows;
+      if (at < f64[slot * f64Width + F_REGISTERED_AT]) return;
       const { birthDate, country, language, timeZone } = event.data;
-      columns.registeredAtMs[slot] = at;
-      columns.birthDate[slot] = Number(birthDate.slice(0, 4)) * 10_000 + Number(birthDate.slice(5, 7)) * 100 + Number(birthDate.slice(8, 10));
-      columns.country[slot] = store.strings.intern(country);
-      columns.language[slot] = store.strings.intern(language);
-      columns.timeZone[slot] = timeZone === undefined ? NO_STRING : store.strings.intern(timeZone);
+      const i = slot * i32Width;
+      f64[slot * f64Width + F_REGISTERED_AT] = at;
+      i32[i + I_BIRTH_DATE] = Number(birthDate.slice(0, 4)) * 10_000 + Number(birthDate.slice(5, 7)) * 100 + Number(birthDate.slice(8, 10));
+      i32[i + I_COUNTRY] = store.strings.intern(country);
+      i32[i + I_LANGUAGE] = store.strings.intern(language);
+      i32[i + I_TIME_ZONE] = timeZone === undefined ? NO_STRING : store.strings.intern(timeZone);
       return;
     }
     case 'product_opened': {
@@ -115,12 +137,13 @@ function foldAttributes(store: PartitionProfileStore, slot: number, event: AnyCu
 }
 
 function productRow(store: PartitionProfileStore, slot: number, productId: string, kind: Parameters<typeof productKindIndex>[0]): number {
-  const head = store.columns.productHead[slot];
+  const at = slot * store.rows.i32Width + I_PRODUCT_HEAD;
+  const head = store.rows.i32[at];
   const row = store.products.find(head, productId);
   if (row !== NO_ROW) return row;
   // A product id names one product: the kind of the first event seen for it stays.
   const added = store.products.add(head, productId, productKindIndex(kind));
-  store.columns.productHead[slot] = added;
+  store.rows.i32[at] = added;
   return added;
 }
 
@@ -132,11 +155,12 @@ function setLimit(store: PartitionProfileStore, row: number, limit: number, at: 
 }
 
 function cardRow(store: PartitionProfileStore, slot: number, cardId: string): number {
-  const head = store.columns.cardHead[slot];
+  const at = slot * store.rows.i32Width + I_CARD_HEAD;
+  const head = store.rows.i32[at];
   const row = store.cards.find(head, cardId);
   if (row !== NO_ROW) return row;
   const added = store.cards.add(head, cardId);
-  store.columns.cardHead[slot] = added;
+  store.rows.i32[at] = added;
   return added;
 }
 
@@ -148,11 +172,11 @@ function setLock(store: PartitionProfileStore, row: number, reason: number, at: 
   cards.lockChangedAtMs[row] = at;
 }
 
-function foldScalars(store: PartitionProfileStore, slot: number, event: CustomerEvent, beyondTolerance: boolean): void {
+/** `base`: index of the customer's first scalar cell in the Float64 rows. */
+function foldScalars(store: PartitionProfileStore, base: number, event: CustomerEvent, beyondTolerance: boolean): void {
   const ops = store.registry.layout.plans[event.type].scalarOps;
   if (ops.length === 0) return;
-  const scalars = store.columns.scalars;
-  const base = slot * store.registry.layout.scalarWidth;
+  const scalars = store.rows.f64;
   const at = event.occurredAtMs;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
@@ -180,25 +204,24 @@ function foldScalars(store: PartitionProfileStore, slot: number, event: Customer
       }
       case OP_LAST:
       case OP_FIRST: {
-        const heldAt = scalars[cell + 1];
+        const heldAt = scalars[cell + op.timeOffset];
         if (op.code === OP_LAST ? at < heldAt : at >= heldAt) break;
         const value = encodedValue(store, op, event);
         if (value !== value) break;
         scalars[cell] = value;
-        scalars[cell + 1] = at;
+        scalars[cell + op.timeOffset] = at;
         break;
       }
     }
   }
 }
 
-function foldSeries(store: PartitionProfileStore, slot: number, event: CustomerEvent): void {
-  const layout = store.registry.layout;
-  const groups = layout.plans[event.type].groups;
+/** `refs`: index of the customer's first series ref in the Int32 rows; `watermark`: their newest occurredAt. */
+function foldSeries(store: PartitionProfileStore, refs: number, watermark: number, event: CustomerEvent): void {
+  const groups = store.registry.layout.plans[event.type].groups;
   if (groups.length === 0) return;
   const scratch = store.scratch;
-  const refs = store.columns.seriesRefs;
-  const watermark = store.columns.lastEventAtMs[slot];
+  const i32 = store.rows.i32;
   const at = event.occurredAtMs;
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g];
@@ -216,9 +239,9 @@ function foldSeries(store: PartitionProfileStore, slot: number, event: CustomerE
     }
     if (!any) continue;
     const series = store.series[group.index];
-    const refIndex = slot * layout.groups.length + group.index;
+    const ref = refs + group.index;
     const horizon = bucketOf(watermark, group.bucketMs) - group.retainBuckets + 1;
-    refs[refIndex] = series.upsert(refs[refIndex], bucketOf(at, group.bucketMs), horizon);
+    i32[ref] = series.upsert(i32[ref], bucketOf(at, group.bucketMs), horizon);
     const entry = series.entry;
     if (entry < 0) continue;
     const chunk = series.arena.chunk;
@@ -240,7 +263,8 @@ function foldSeries(store: PartitionProfileStore, slot: number, event: CustomerE
   }
 }
 
-function foldSets(store: PartitionProfileStore, slot: number, event: CustomerEvent, beyondTolerance: boolean): void {
+/** `refs`: index of the customer's first set ref in the Int32 rows; `watermark`: their newest occurredAt. */
+function foldSets(store: PartitionProfileStore, refs: number, watermark: number, event: CustomerEvent, beyondTolerance: boolean): void {
   const layout = store.registry.layout;
   const ops = layout.plans[event.type].setOps;
   const at = event.occurredAtMs;
@@ -253,11 +277,11 @@ function foldSets(store: PartitionProfileStore, slot: number, event: CustomerEve
     const set = layout.sets[op.target];
     let horizonMs = -Infinity;
     if (set.bucketMs > 0) {
-      horizonMs = (bucketOf(store.columns.lastEventAtMs[slot], set.bucketMs) - set.buckets + 1) * set.bucketMs;
+      horizonMs = (bucketOf(watermark, set.bucketMs) - set.buckets + 1) * set.bucketMs;
       if (at < horizonMs) continue;
     }
-    const refIndex = slot * layout.sets.length + op.target;
-    store.columns.setRefs[refIndex] = store.sets[op.target].add(store.columns.setRefs[refIndex], store.strings.intern(raw), at, horizonMs);
+    const ref = refs + op.target;
+    store.rows.i32[ref] = store.sets[op.target].add(store.rows.i32[ref], store.strings.intern(raw), at, horizonMs);
   }
 }
 

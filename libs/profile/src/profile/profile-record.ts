@@ -1,5 +1,5 @@
 import type { PartitionProfileStore } from '../store/partition-profile-store';
-import { RECENT_EVENT_IDS } from '../store/profile-columns';
+import { F_RECENT_IDS, F_SCALARS, I_REFS, RECENT_EVENT_IDS } from '../store/profile-rows';
 import { ProfileAttributes, profileAttributes } from './profile-attributes';
 import type { ProfileState } from './profile-state';
 
@@ -30,29 +30,30 @@ export interface StoreRecord {
 export function exportProfile(state: ProfileState): ProfileRecord {
   const { store, slot } = state;
   const layout = store.registry.layout;
-  const columns = store.columns;
+  const rows = store.rows;
   const scalars: (number | string | null)[] = [];
-  for (let cell = 0; cell < layout.scalarWidth; cell++) scalars.push(orNull(columns.scalars[slot * layout.scalarWidth + cell]));
+  for (let cell = 0; cell < layout.scalarWidth; cell++) scalars.push(orNull(rows.f64At(slot, F_SCALARS + cell)));
   for (const feature of store.registry.compiled) {
     if (feature.kind !== 'event' || feature.storage.kind !== 'scalar' || feature.valueKind !== 'string') continue;
     const id = scalars[feature.storage.cell];
     if (typeof id === 'number') scalars[feature.storage.cell] = store.strings.valueOf(id);
   }
   const series = layout.groups.map((group) =>
-    store.series[group.index].entries(columns.seriesRefs[slot * layout.groups.length + group.index]).map((entry) => entry.map(orNull)),
+    store.series[group.index].entries(rows.i32At(slot, I_REFS + group.index)).map((entry) => entry.map(orNull)),
   );
   const sets = layout.sets.map((set) =>
     store.sets[set.index]
-      .entries(columns.setRefs[slot * layout.sets.length + set.index])
+      .entries(rows.i32At(slot, rows.setRefs + set.index))
       .map(([id, seenAt]): [string, number] => [store.strings.valueOf(id), seenAt])
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
-  const recentEventIds = Array.from(columns.recentEventIds.subarray(slot * RECENT_EVENT_IDS, (slot + 1) * RECENT_EVENT_IDS), orNull);
+  const recentEventIds = Array.from({ length: RECENT_EVENT_IDS }, (_, k) => orNull(rows.f64At(slot, F_RECENT_IDS + k)));
   return { customerId: state.customerId, attributes: profileAttributes(state), recentEventIds, scalars, series, sets };
 }
 
 export function exportStore(store: PartitionProfileStore): StoreRecord {
-  const customers = [...store.customerIds()]
+  const customers = store
+    .customerIds()
     .sort()
     .map((customerId) => exportProfile({ customerId, store, slot: store.slotOf(customerId) }));
   return { partition: store.partition, lastAppliedOffset: store.lastAppliedOffset, customers };

@@ -1,6 +1,6 @@
 import { PRODUCT_KINDS } from '@kairos/contracts';
 import { CARD_LOCK_REASONS, CARD_PRODUCTS, NO_ROW } from '../store/holding-tables';
-import { NO_STRING, RECENT_EVENT_IDS } from '../store/profile-columns';
+import { F_SCALARS, I_BIRTH_DATE, I_CARD_HEAD, I_COUNTRY, I_EVENT_COUNT, I_LANGUAGE, I_LATE_BEYOND_TOLERANCE, I_PRODUCT_HEAD, I_REFS, I_TIME_ZONE, NO_STRING } from '../store/profile-rows';
 import type { PartitionProfileStore } from '../store/partition-profile-store';
 import { ByteReader, ByteWriter } from './byte-buffers';
 
@@ -23,35 +23,28 @@ export function readStrings(reader: ByteReader, store: PartitionProfileStore): v
   }
 }
 
-/** One customer's complete state, verbatim (bucket lists and sets as stored), in a fixed field order. */
+/**
+ * One customer's complete state, verbatim (bucket lists and sets as stored), in a fixed field order: the Float64
+ * row as is, the Int32 row's plain fields, then the lists its refs and heads point to (refs are arena positions,
+ * meaningless in another process).
+ */
 export function writeCustomer(writer: ByteWriter, store: PartitionProfileStore, slot: number): void {
-  const columns = store.columns;
+  const rows = store.rows;
   const layout = store.registry.layout;
   writer.string(store.customerIdAt(slot));
-  writer.i32(columns.birthDate[slot]);
-  writer.i32(columns.country[slot]);
-  writer.i32(columns.language[slot]);
-  writer.i32(columns.timeZone[slot]);
-  writer.f64(columns.registeredAtMs[slot]);
-  writer.f64(columns.lastEventAtMs[slot]);
-  writer.u32(columns.eventCount[slot]);
-  writer.u32(columns.lateBeyondTolerance[slot]);
-  writer.f64(columns.lastOffset[slot]);
-  for (let i = 0; i < RECENT_EVENT_IDS; i++) writer.f64(columns.recentEventIds[slot * RECENT_EVENT_IDS + i]);
-
-  const scalarBase = slot * layout.scalarWidth;
-  for (let cell = 0; cell < layout.scalarWidth; cell++) writer.f64(columns.scalars[scalarBase + cell]);
+  const f = slot * rows.f64Width;
+  for (let cell = 0; cell < rows.f64Width; cell++) writer.f64(rows.f64[f + cell]);
+  const i = slot * rows.i32Width;
+  for (const field of PLAIN_I32_FIELDS) writer.i32(rows.i32[i + field]);
 
   for (const group of layout.groups) {
-    const series = store.series[group.index];
-    const ref = columns.seriesRefs[slot * layout.groups.length + group.index];
-    const entries = series.entries(ref);
+    const entries = store.series[group.index].entries(rows.i32[i + I_REFS + group.index]);
     writer.u16(entries.length);
     for (const entry of entries) for (const cell of entry) writer.f64(cell);
   }
 
   for (const set of layout.sets) {
-    const entries = store.sets[set.index].entries(columns.setRefs[slot * layout.sets.length + set.index]);
+    const entries = store.sets[set.index].entries(rows.i32[i + rows.setRefs + set.index]);
     writer.u16(entries.length);
     for (const [valueId, seenAt] of entries) {
       writer.u32(valueId);
@@ -60,10 +53,10 @@ export function writeCustomer(writer: ByteWriter, store: PartitionProfileStore, 
   }
 
   const products = store.products;
-  const productRows = rowsOf(columns.productHead[slot], products.next);
+  const productRows = rowsOf(rows.i32[i + I_PRODUCT_HEAD], products.next);
   writer.u16(productRows.length);
   for (const row of productRows) {
-    writer.string(products.productId[row]);
+    writer.string(products.productIds.get(row));
     writer.u8(products.kind[row]);
     writer.f64(products.openedAtMs[row]);
     writer.f64(products.closedAtMs[row]);
@@ -74,10 +67,10 @@ export function writeCustomer(writer: ByteWriter, store: PartitionProfileStore, 
   }
 
   const cards = store.cards;
-  const cardRows = rowsOf(columns.cardHead[slot], cards.next);
+  const cardRows = rowsOf(rows.i32[i + I_CARD_HEAD], cards.next);
   writer.u16(cardRows.length);
   for (const row of cardRows) {
-    writer.string(cards.cardId[row]);
+    writer.string(cards.cardIds.get(row));
     writer.u8(cards.product[row]);
     writer.u8(cards.locked[row]);
     writer.u8(cards.lockReason[row]);
@@ -90,7 +83,7 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
   const customerId = reader.string();
   if (customerId === null || store.slotOf(customerId) >= 0) throw new InvalidRecordError('customer id missing or repeated');
   const slot = store.ensureSlot(customerId);
-  const columns = store.columns;
+  const rows = store.rows;
   const layout = store.registry.layout;
   const stringCount = store.strings.size;
   const stringId = (id: number, allowNone: boolean) => {
@@ -98,44 +91,36 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
     throw new InvalidRecordError('string reference out of range');
   };
 
-  columns.birthDate[slot] = reader.i32();
-  columns.country[slot] = stringId(reader.i32(), true);
-  columns.language[slot] = stringId(reader.i32(), true);
-  columns.timeZone[slot] = stringId(reader.i32(), true);
-  columns.registeredAtMs[slot] = reader.f64();
-  columns.lastEventAtMs[slot] = reader.f64();
-  columns.eventCount[slot] = reader.u32();
-  columns.lateBeyondTolerance[slot] = reader.u32();
-  columns.lastOffset[slot] = reader.f64();
-  for (let i = 0; i < RECENT_EVENT_IDS; i++) columns.recentEventIds[slot * RECENT_EVENT_IDS + i] = reader.f64();
-
-  const scalarBase = slot * layout.scalarWidth;
-  for (let cell = 0; cell < layout.scalarWidth; cell++) columns.scalars[scalarBase + cell] = reader.f64();
+  const f = slot * rows.f64Width;
+  for (let cell = 0; cell < rows.f64Width; cell++) rows.f64[f + cell] = reader.f64();
   for (const feature of store.registry.compiled) {
     if (feature.kind === 'event' && feature.storage.kind === 'scalar' && feature.valueKind === 'string') {
-      const value = columns.scalars[scalarBase + feature.storage.cell];
+      const value = rows.f64[f + F_SCALARS + feature.storage.cell];
       if (value === value) stringId(value, false);
     }
   }
+  const i = slot * rows.i32Width;
+  for (const field of PLAIN_I32_FIELDS) rows.i32[i + field] = reader.i32();
+  for (const field of [I_COUNTRY, I_LANGUAGE, I_TIME_ZONE]) stringId(rows.i32[i + field], true);
 
   for (const group of layout.groups) {
     const count = reader.u16();
     if (count > group.retainBuckets) throw new InvalidRecordError('bucket list longer than its window');
     const series = store.series[group.index];
     const cells = new Float64Array(count * series.width);
-    for (let i = 0; i < cells.length; i++) cells[i] = reader.f64();
-    columns.seriesRefs[slot * layout.groups.length + group.index] = series.restore(cells, count);
+    for (let k = 0; k < cells.length; k++) cells[k] = reader.f64();
+    rows.i32[i + I_REFS + group.index] = series.restore(cells, count);
   }
 
   for (const set of layout.sets) {
     const count = reader.u16();
     if (count > set.maxEntries) throw new InvalidRecordError('value set larger than its bound');
     const cells = new Float64Array(count * 2);
-    for (let i = 0; i < count; i++) {
-      cells[i * 2] = stringId(reader.u32(), false);
-      cells[i * 2 + 1] = reader.f64();
+    for (let k = 0; k < count; k++) {
+      cells[k * 2] = stringId(reader.u32(), false);
+      cells[k * 2 + 1] = reader.f64();
     }
-    columns.setRefs[slot * layout.sets.length + set.index] = store.sets[set.index].restore(cells, count);
+    rows.i32[i + rows.setRefs + set.index] = store.sets[set.index].restore(cells, count);
   }
 
   const products = store.products;
@@ -151,7 +136,7 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
     products.limitAtMs[row] = reader.f64();
     products.balance[row] = reader.f64();
     products.balanceAtMs[row] = reader.f64();
-    if (previous === NO_ROW) columns.productHead[slot] = row;
+    if (previous === NO_ROW) rows.i32[i + I_PRODUCT_HEAD] = row;
     else products.next[previous] = row;
     previous = row;
   }
@@ -171,11 +156,14 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
     cards.locked[row] = locked;
     cards.lockReason[row] = reason;
     cards.lockChangedAtMs[row] = reader.f64();
-    if (previous === NO_ROW) columns.cardHead[slot] = row;
+    if (previous === NO_ROW) rows.i32[i + I_CARD_HEAD] = row;
     else cards.next[previous] = row;
     previous = row;
   }
 }
+
+/** Int32 row fields that are values; the others are refs and heads, written as the lists they point to. */
+const PLAIN_I32_FIELDS = [I_EVENT_COUNT, I_LATE_BEYOND_TOLERANCE, I_BIRTH_DATE, I_COUNTRY, I_LANGUAGE, I_TIME_ZONE];
 
 function rowsOf(head: number, next: Int32Array): number[] {
   const rows: number[] = [];

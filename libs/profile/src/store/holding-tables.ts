@@ -1,4 +1,5 @@
 import { PRODUCT_KINDS, ProductKind, eventDataSchemas } from '@kairos/contracts';
+import { ByteStrings } from './byte-strings';
 import { grownColumn, nextCapacity } from './typed-columns';
 
 export const NO_ROW = -1;
@@ -22,7 +23,7 @@ export function productKindIndex(kind: ProductKind): number {
 export class ProductTable {
   size = 0;
   private capacity = 0;
-  productId: string[] = [];
+  readonly productIds = new ByteStrings();
   kind = new Uint8Array(0);
   /** Newest open / close; the product is held while `openedAtMs > closedAtMs` (or never closed). */
   openedAtMs = new Float64Array(0);
@@ -34,7 +35,7 @@ export class ProductTable {
   next = new Int32Array(0);
 
   find(head: number, productId: string): number {
-    for (let row = head; row !== NO_ROW; row = this.next[row]) if (this.productId[row] === productId) return row;
+    for (let row = head; row !== NO_ROW; row = this.next[row]) if (this.productIds.equals(row, productId)) return row;
     return NO_ROW;
   }
 
@@ -42,7 +43,7 @@ export class ProductTable {
   add(head: number, productId: string, kind: number): number {
     if (this.size === this.capacity) this.grow();
     const row = this.size++;
-    this.productId[row] = productId;
+    this.productIds.set(row, productId);
     this.kind[row] = kind;
     this.next[row] = head;
     return row;
@@ -68,7 +69,7 @@ export class ProductTable {
   }
 
   get bytes(): number {
-    return this.capacity * (1 + 6 * 8 + 4 + 8);
+    return this.capacity * (1 + 6 * 8 + 4) + this.productIds.bytesUsed;
   }
 }
 
@@ -76,7 +77,7 @@ export class ProductTable {
 export class CardTable {
   size = 0;
   private capacity = 0;
-  cardId: string[] = [];
+  readonly cardIds = new ByteStrings();
   /** Index into CARD_PRODUCTS + 1; 0 until an event names the product. */
   product = new Uint8Array(0);
   locked = new Uint8Array(0);
@@ -87,14 +88,14 @@ export class CardTable {
   next = new Int32Array(0);
 
   find(head: number, cardId: string): number {
-    for (let row = head; row !== NO_ROW; row = this.next[row]) if (this.cardId[row] === cardId) return row;
+    for (let row = head; row !== NO_ROW; row = this.next[row]) if (this.cardIds.equals(row, cardId)) return row;
     return NO_ROW;
   }
 
   add(head: number, cardId: string): number {
     if (this.size === this.capacity) this.grow();
     const row = this.size++;
-    this.cardId[row] = cardId;
+    this.cardIds.set(row, cardId);
     this.next[row] = head;
     return row;
   }
@@ -110,6 +111,6 @@ export class CardTable {
   }
 
   get bytes(): number {
-    return this.capacity * (3 + 8 + 4 + 8);
+    return this.capacity * (3 + 8 + 4) + this.cardIds.bytesUsed;
   }
 }

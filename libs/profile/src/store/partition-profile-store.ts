@@ -2,8 +2,9 @@ import { KairosError, LoggedEvent } from '@kairos/contracts';
 import type { FeatureRegistry } from '../features/feature-registry';
 import { foldEvent } from '../profile/profile-fold';
 import { BucketSeries } from './bucket-series';
+import { CustomerIndex } from './byte-strings';
 import { CardTable, ProductTable } from './holding-tables';
-import { ProfileColumns } from './profile-columns';
+import { ProfileRows } from './profile-rows';
 import { RecentValueSet } from './recent-value-set';
 import { StringInterner } from './string-interner';
 
@@ -14,18 +15,20 @@ export interface PartitionProfileStoreOptions {
   readonly expectedCustomers?: number;
 }
 
-/** Heap the store holds outside the JS object graph (typed arrays), by part; for benchmarks and metrics. */
+/** Memory the store holds in typed arrays, by part; for benchmarks and metrics. */
 export interface ProfileStoreFootprint {
-  readonly columnBytes: number;
+  readonly indexBytes: number;
+  readonly rowBytes: number;
   readonly holdingBytes: number;
   readonly seriesBytes: number;
   readonly setBytes: number;
 }
 
 /**
- * Every customer profile of one log partition, stored column-wise (see `ProfileColumns`), plus the offset of the
- * last event applied: the unit a decisioning worker owns, snapshots and restores. Not thread-safe; one worker
- * owns a store.
+ * Every customer profile of one log partition, plus the offset of the last event applied: the unit a decisioning
+ * worker owns, snapshots and restores. All per-customer state lives in typed arrays (`ProfileRows`, the block
+ * arenas, the holding tables, `CustomerIndex`), so the garbage collector sees a few hundred objects whatever the
+ * number of customers. Not thread-safe; one worker owns a store.
  */
 export class PartitionProfileStore {
   readonly partition: number;
@@ -35,15 +38,14 @@ export class PartitionProfileStore {
   /** Records skipped because their event id was applied to the customer moments before (redelivery). */
   duplicatesSkipped = 0;
   readonly strings = new StringInterner();
-  readonly columns: ProfileColumns;
+  readonly rows: ProfileRows;
   readonly products = new ProductTable();
   readonly cards = new CardTable();
   readonly series: readonly BucketSeries[];
   readonly sets: readonly RecentValueSet[];
   /** Scratch for the fold: one value per operation of a series group. */
   readonly scratch: Float64Array;
-  private readonly slots = new Map<string, number>();
-  private readonly ids: string[] = [];
+  private readonly index = new CustomerIndex();
 
   constructor(options: PartitionProfileStoreOptions) {
     if (!Number.isInteger(options.partition) || options.partition < 0) {
@@ -52,8 +54,8 @@ export class PartitionProfileStore {
     this.partition = options.partition;
     this.registry = options.registry;
     const layout = options.registry.layout;
-    this.columns = new ProfileColumns(layout.scalarIdentities, layout.groups.length, layout.sets.length);
-    this.columns.ensure(options.expectedCustomers ?? 0);
+    this.rows = new ProfileRows(layout.scalarIdentities, layout.groups.length, layout.sets.length);
+    this.rows.ensure(options.expectedCustomers ?? 0);
     this.series = layout.groups.map((group) => new BucketSeries(1 + group.identities.length, group.retainBuckets, group.identities));
     const compareValues = (a: number, b: number) => {
       const x = this.strings.valueOf(a);
@@ -65,33 +67,31 @@ export class PartitionProfileStore {
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.index.size;
   }
 
   /** The slot of `customerId`, or -1. */
   slotOf(customerId: string): number {
-    return this.slots.get(customerId) ?? -1;
+    return this.index.find(customerId);
   }
 
   /** The slot of `customerId`, created empty if new. */
   ensureSlot(customerId: string): number {
-    let slot = this.slots.get(customerId);
-    if (slot === undefined) {
-      slot = this.ids.length;
-      this.columns.ensure(slot + 1);
-      this.ids.push(customerId);
-      this.slots.set(customerId, slot);
-    }
-    return slot;
+    const slot = this.index.find(customerId);
+    if (slot >= 0) return slot;
+    this.rows.ensure(this.index.size + 1);
+    return this.index.add(customerId);
   }
 
   customerIdAt(slot: number): string {
-    return this.ids[slot];
+    return this.index.idAt(slot);
   }
 
-  /** Customer ids in slot order. */
-  customerIds(): readonly string[] {
-    return this.ids;
+  /** Customer ids in slot order (allocates one string per customer: for tools and tests, not hot paths). */
+  customerIds(): string[] {
+    const ids: string[] = [];
+    for (let slot = 0; slot < this.size; slot++) ids.push(this.index.idAt(slot));
+    return ids;
   }
 
   /**
@@ -112,7 +112,8 @@ export class PartitionProfileStore {
 
   footprint(): ProfileStoreFootprint {
     return {
-      columnBytes: this.columns.bytes,
+      indexBytes: this.index.bytesUsed,
+      rowBytes: this.rows.bytes,
       holdingBytes: this.products.bytes + this.cards.bytes,
       seriesBytes: this.series.reduce((total, series) => total + series.arena.bytes, 0),
       setBytes: this.sets.reduce((total, set) => total + set.arena.bytes, 0),

@@ -1,4 +1,4 @@
-export type NumericColumn = Float64Array | Int32Array | Uint32Array | Uint8Array;
+export type NumericColumn = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 
 /** A copy of `column` with `length` elements, the new tail set to `fill`. */
 export function grownColumn<T extends NumericColumn>(column: T, length: number, fill: number): T {

@@ -1,6 +1,7 @@
 import type { FeatureValue } from '../features/feature-definition';
 import type { FeatureRegistry } from '../features/feature-registry';
 import type { PartitionProfileStore } from '../store/partition-profile-store';
+import { F_LAST_EVENT_AT } from '../store/profile-rows';
 
 /**
  * Every feature of every customer of `store` at each of `times`, keyed `customer/feature@time`: the derived
@@ -8,7 +9,7 @@ import type { PartitionProfileStore } from '../store/partition-profile-store';
  */
 export function featureMatrix(store: PartitionProfileStore, registry: FeatureRegistry, times: readonly number[]): Record<string, FeatureValue> {
   const out: Record<string, FeatureValue> = {};
-  for (const customerId of [...store.customerIds()].sort()) {
+  for (const customerId of store.customerIds().sort()) {
     const state = { customerId, store, slot: store.slotOf(customerId) };
     for (const atMs of times) {
       for (const [name, value] of Object.entries(registry.readAll(state, atMs))) out[`${customerId}/${name}@${atMs}`] = value;
@@ -21,7 +22,7 @@ export function featureMatrix(store: PartitionProfileStore, registry: FeatureReg
 export function newestEventAt(store: PartitionProfileStore, fallback: number): number {
   let newest = fallback;
   for (let slot = 0; slot < store.size; slot++) {
-    const at = store.columns.lastEventAtMs[slot];
+    const at = store.rows.f64At(slot, F_LAST_EVENT_AT);
     if (at > newest) newest = at;
   }
   return newest;

@@ -5,6 +5,7 @@ import { CompileScope, CompiledExpression, FeelCompiler } from '../feel/feel-com
 import type { Evaluator, FeelFrame, UnaryTest } from '../feel/feel-frame';
 import { warn } from '../feel/feel-frame';
 import { FeelType, describeType, isCompatible } from '../feel/feel-types';
+import { checkAllowed, checkEntryTypes, checkOutputEntry } from './entry-checks';
 import type { ModelCompileContext } from '../model/model-compile-context';
 import { NONCONFORMING, type DeclaredType } from '../types/type-registry';
 import { HitPolicyEvaluator, RankOutputs, selectHitPolicy } from './hit-policies';
@@ -133,20 +134,7 @@ export function compileDecisionTable(ctx: ModelCompileContext, input: TableCompi
     const outputReaders = outputs.map((output, o) => {
       const text = outputEntries[o]?.text;
       const compiled = ctx.expression(text, scope, ruleAt, outputEntries[o]?.expressionLanguage);
-      if (output.declared && !isCompatible(compiled.type, output.declared.feelType)) {
-        ctx.findings.report(
-          'error',
-          'TYPE_MISMATCH',
-          ruleAt,
-          `rule ${ruleIndex + 1}: output '${output.name}' is declared ${describeType(output.declared.feelType)} but the entry is ${describeType(compiled.type)}`,
-        );
-      }
-      if (compiled.constant && output.outputValues && compiled.constant.value !== null) {
-        const value = compiled.constant.value;
-        if (!output.outputValues.some((t) => t(value, NO_FRAME) === true)) {
-          ctx.findings.report('error', 'NOT_ALLOWED_VALUE', ruleAt, `rule ${ruleIndex + 1}: output '${output.name}' entry ${text?.trim()} is not one of its output values`);
-        }
-      }
+      checkOutputEntry(ctx, compiled, { ...output, text }, ruleAt, ruleIndex);
       return typedOutput(compiled, output.declared, decision, output.name);
     });
     rules.push({
@@ -207,7 +195,6 @@ export function compileDecisionTable(ctx: ModelCompileContext, input: TableCompi
   };
 }
 
-const NO_FRAME: FeelFrame = { slots: [], inputs: {}, locals: null, q: null, warnings: null, parent: null };
 const nullReader: Evaluator = () => null;
 
 function normaliseHitPolicy(policy: string | undefined): DmnHitPolicy {
@@ -286,57 +273,3 @@ function makeRanker(outputValues: readonly (UnaryTest[] | null)[], names: readon
     return ranks;
   };
 }
-
-/** Input entries whose constants have another type than their column can never match: a modeling error. */
-function checkEntryTypes(
-  ctx: ModelCompileContext,
-  node: UnaryTestsNode,
-  columnType: FeelType,
-  label: string,
-  scope: CompileScope,
-  at: FindingLocation,
-  ruleIndex: number,
-): void {
-  if (node.type !== 'Tests' || columnType.kind === 'any') return;
-  const compiler = new FeelCompiler(scope);
-  for (const test of node.tests) {
-    const operands =
-      test.type === 'CompareTest' ? [test.operand] : test.type === 'RangeTest' ? [test.range.start, test.range.end] : test.usesQuestionMark ? [] : [test.expression];
-    for (const operand of operands) {
-      if (!operand) continue;
-      let type = compiler.expression(operand).type;
-      if (test.type === 'ExpressionTest' && type.kind === 'list') type = type.element;
-      if (test.type === 'ExpressionTest' && type.kind === 'range') type = type.element;
-      if (type.kind === 'any' || type.kind === 'null') continue;
-      if (!isCompatible(type, columnType)) {
-        ctx.findings.report(
-          'error',
-          'TYPE_MISMATCH',
-          at,
-          `rule ${ruleIndex + 1}: input '${label}' is ${describeType(columnType)} but the entry tests a ${describeType(type)}`,
-        );
-        return;
-      }
-    }
-  }
-}
-
-/** Constant entries outside the column's declared input values can never match. */
-function checkAllowed(
-  ctx: ModelCompileContext,
-  node: UnaryTestsNode,
-  allowed: UnaryTest,
-  label: string,
-  at: FindingLocation,
-  ruleIndex: number,
-): void {
-  if (node.type !== 'Tests' || node.negated) return;
-  for (const test of node.tests) {
-    if (test.type !== 'ExpressionTest' || test.expression.type !== 'Literal') continue;
-    const value = test.expression.value;
-    if (value !== null && allowed(value, NO_FRAME) !== true) {
-      ctx.findings.report('error', 'NOT_ALLOWED_VALUE', at, `rule ${ruleIndex + 1}: ${JSON.stringify(value)} is not an input value of '${label}'`);
-    }
-  }
-}
-

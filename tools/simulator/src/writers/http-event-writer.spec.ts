@@ -169,6 +169,22 @@ describe('postEvents', () => {
     expect(server.attempts.length).toBeLessThanOrEqual(2);
   });
 
+  it('stops and rethrows when the acknowledgement callback throws', async () => {
+    server = new FakeIngestion(() => 'store');
+    await server.start();
+    const delivery = postEvents(events, {
+      baseUrl: server.baseUrl,
+      batchSize: 20,
+      concurrency: 2,
+      ...fast,
+      onAcknowledged: () => {
+        throw new Error('ledger full');
+      },
+    });
+    await expect(delivery).rejects.toThrow('ledger full');
+    expect(server.attempts.length).toBeLessThan(Math.ceil(events.length / 20));
+  });
+
   it('gives up after maxAttempts when the server keeps failing', async () => {
     server = new FakeIngestion(() => ({ status: 503 }));
     await server.start();

@@ -98,6 +98,9 @@ export async function postEvents(
   const responses: Record<string, number> = {};
   const report = (): HttpWriteReport => ({ ...tally, rejections: [...rejections], responses: { ...responses } });
   let failure: HttpDeliveryError | null = null;
+  // An exception from `onAcknowledged` (or a bug) stops the delivery like a failed batch and is rethrown as is.
+  let crash: { readonly error: unknown } | null = null;
+  const stopped = (): boolean => failure !== null || crash !== null;
 
   const lanes: Promise<void>[] = Array.from({ length: settings.concurrency }, () => Promise.resolve());
   const buffers: IncomingEvent[][] = Array.from({ length: settings.concurrency }, () => []);
@@ -106,7 +109,7 @@ export async function postEvents(
 
   const deliver = async (batch: readonly IncomingEvent[], batchNumber: number): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
-      if (failure) return;
+      if (stopped()) return;
       const outcome = await attemptOnce(url, settings.apiKey, batch, settings.requestTimeoutMs);
       const statusKey = outcome.kind === 'retry' && outcome.status === null ? 'network' : String('status' in outcome ? outcome.status : 413);
       responses[statusKey] = (responses[statusKey] ?? 0) + 1;
@@ -154,25 +157,30 @@ export async function postEvents(
     inFlight++;
     lanes[lane] = lanes[lane]
       .then(() => deliver(batch, batchNumber))
+      .catch((error: unknown) => {
+        crash ??= { error };
+      })
       .finally(() => {
         inFlight--;
         wakeDispatcher?.();
       });
     // Backpressure: at most two batches per lane queued or in flight.
-    while (inFlight >= settings.concurrency * 2 && !failure) await new Promise<void>((resolve) => (wakeDispatcher = resolve));
+    while (inFlight >= settings.concurrency * 2 && !stopped()) await new Promise<void>((resolve) => (wakeDispatcher = resolve));
   };
 
   for await (const event of events) {
-    if (failure) break;
+    if (stopped()) break;
     tally.events++;
     const lane = settings.concurrency === 1 ? 0 : partitionForCustomer(routingKeyOf(event), settings.concurrency);
     buffers[lane].push(event);
     if (buffers[lane].length >= settings.batchSize) await dispatch(lane);
   }
-  for (let lane = 0; lane < buffers.length; lane++) if (buffers[lane].length > 0 && !failure) await dispatch(lane);
+  for (let lane = 0; lane < buffers.length; lane++) if (buffers[lane].length > 0 && !stopped()) await dispatch(lane);
   await Promise.all(lanes);
+  const crashed = crash as { readonly error: unknown } | null;
+  if (crashed) throw crashed.error;
   // Lanes still running when the failure happened may have acknowledged more since: report the final counts.
-  // (The cast undoes TypeScript's narrowing: `failure` is assigned inside callbacks.)
+  // (The casts undo TypeScript's narrowing: `failure` and `crash` are assigned inside callbacks.)
   const failed = failure as HttpDeliveryError | null;
   if (failed) throw new HttpDeliveryError(failed.message, failed.status, report());
   return report();

@@ -1,0 +1,129 @@
+import { grownColumn, nextCapacity } from './typed-columns';
+
+/**
+ * Identifiers (customer, product and card ids) held as Latin-1 bytes in one growing buffer, one entry per row,
+ * instead of one JS string each: a million customers then add no objects for the garbage collector to trace,
+ * and an id costs its length plus 6 bytes. Ids are ASCII by contract (`identifierSchema`); any text with a code
+ * unit above 0xFF is still kept exactly, as a string on the side.
+ */
+export class ByteStrings {
+  private bytes = new Uint8Array(256);
+  private used = 0;
+  private offsets = new Int32Array(0);
+  private lengths = new Uint16Array(0);
+  private readonly wide = new Map<number, string>();
+  private static readonly WIDE = 0xffff;
+
+  /** Makes room for rows `0..rows-1`. */
+  ensure(rows: number): void {
+    if (rows <= this.offsets.length) return;
+    const capacity = nextCapacity(this.offsets.length, rows);
+    this.offsets = grownColumn(this.offsets, capacity, 0);
+    this.lengths = grownColumn(this.lengths, capacity, 0);
+  }
+
+  set(row: number, text: string): void {
+    this.ensure(row + 1);
+    if (text.length >= ByteStrings.WIDE || !isLatin1(text)) {
+      this.wide.set(row, text);
+      this.lengths[row] = ByteStrings.WIDE;
+      return;
+    }
+    if (this.used + text.length > this.bytes.length) {
+      const grown = new Uint8Array(nextCapacity(this.bytes.length, this.used + text.length));
+      grown.set(this.bytes.subarray(0, this.used));
+      this.bytes = grown;
+    }
+    for (let i = 0; i < text.length; i++) this.bytes[this.used + i] = text.charCodeAt(i);
+    this.offsets[row] = this.used;
+    this.lengths[row] = text.length;
+    this.used += text.length;
+  }
+
+  equals(row: number, text: string): boolean {
+    const length = this.lengths[row];
+    if (length === ByteStrings.WIDE) return this.wide.get(row) === text;
+    if (length !== text.length) return false;
+    const bytes = this.bytes;
+    const offset = this.offsets[row];
+    for (let i = 0; i < length; i++) if (bytes[offset + i] !== text.charCodeAt(i)) return false;
+    return true;
+  }
+
+  get(row: number): string {
+    const length = this.lengths[row];
+    if (length === ByteStrings.WIDE) return this.wide.get(row) as string;
+    const offset = this.offsets[row];
+    return String.fromCharCode.apply(null, this.bytes.subarray(offset, offset + length) as unknown as number[]);
+  }
+
+  get bytesUsed(): number {
+    return this.bytes.byteLength + this.offsets.byteLength + this.lengths.byteLength;
+  }
+}
+
+function isLatin1(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
+/** FNV-1a over UTF-16 code units. */
+export function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash;
+}
+
+/**
+ * Customer id → slot, an open-addressing hash table over typed arrays (entries `[hash, slot]`, -1 = empty, load
+ * at most 1/2). Ids live in `ByteStrings`; a lookup compares the hash, then the bytes, so it is exact.
+ */
+export class CustomerIndex {
+  private readonly ids = new ByteStrings();
+  private table = new Int32Array(32).fill(-1);
+  private mask = 15;
+  size = 0;
+
+  find(id: string): number {
+    const hash = hashText(id);
+    const table = this.table;
+    for (let bucket = hash & this.mask; ; bucket = (bucket + 1) & this.mask) {
+      const slot = table[bucket * 2 + 1];
+      if (slot === -1) return -1;
+      if (table[bucket * 2] === hash && this.ids.equals(slot, id)) return slot;
+    }
+  }
+
+  /** Adds an id not yet present; returns its slot (slots are dense, in order of addition). */
+  add(id: string): number {
+    const slot = this.size++;
+    this.ids.set(slot, id);
+    if (this.size * 2 > this.mask + 1) this.rehash();
+    this.insert(hashText(id), slot);
+    return slot;
+  }
+
+  idAt(slot: number): string {
+    return this.ids.get(slot);
+  }
+
+  get bytesUsed(): number {
+    return this.table.byteLength + this.ids.bytesUsed;
+  }
+
+  private insert(hash: number, slot: number): void {
+    let bucket = hash & this.mask;
+    while (this.table[bucket * 2 + 1] !== -1) bucket = (bucket + 1) & this.mask;
+    this.table[bucket * 2] = hash;
+    this.table[bucket * 2 + 1] = slot;
+  }
+
+  private rehash(): void {
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2).fill(-1);
+    this.mask = this.table.length / 2 - 1;
+    for (let bucket = 0; bucket < old.length / 2; bucket++) {
+      if (old[bucket * 2 + 1] !== -1) this.insert(old[bucket * 2], old[bucket * 2 + 1]);
+    }
+  }
+}
