@@ -19,7 +19,7 @@ module.exports = {
   rootDir: __dirname,
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions] },
   // ESM-only packages that must be compiled to CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|feelin|dmn-moddle|moddle|moddle-xml|saxen|min-dash|lezer-feel|@lezer)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|feelin|dmn-moddle|moddle|moddle-xml|saxen|min-dash|lezer-feel|@lezer|@nestjs|temporal-polyfill|temporal-spec|temporal-utils)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(tsconfig.compilerOptions.paths, __dirname),
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/tmp/'],

@@ -8,6 +8,7 @@
  * Memory is the growth of V8 heap + external (typed array) memory from before the stores exist to after the fold,
  * both measured after forced full GCs, divided by the number of customers.
  */
+import os from 'node:os';
 import { PerformanceObserver, constants as perfConstants, performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CustomerEvent, EventType, LoggedEvent } from '@kairos/contracts';
@@ -116,13 +117,14 @@ class SyntheticBank {
       this.event(customerId, 'product_opened', at + 1000, { product: 'checking_account', productId: flat(`${customerId}-ca`) }),
       this.event(customerId, 'product_opened', at + 2000, { product: 'debit_card', productId: flat(`${customerId}-dc`) }),
     ];
-    if (this.next() < 0.5) events.push(this.event(customerId, 'product_opened', at + 3000, { product: 'credit_card', productId: flat(`${customerId}-cc`), limit: 1000 + Math.floor(this.next() * 9) * 500 }));
+    if (holdsCreditCard(index)) events.push(this.event(customerId, 'product_opened', at + 3000, { product: 'credit_card', productId: flat(`${customerId}-cc`), limit: 1000 + Math.floor(this.next() * 9) * 500 }));
     return events;
   }
 
   /** One behavioural event of a random customer around `clockMs` (a few are up to an hour late). */
   behaviour(clockMs: number): CustomerEvent {
-    const customerId = this.customerId(Math.floor(this.next() * this.options.customers));
+    const index = Math.floor(this.next() * this.options.customers);
+    const customerId = this.customerId(index);
     const at = this.next() < 0.05 ? clockMs - Math.floor(this.next() * 3_600_000) : clockMs;
     let pick = this.next() * MIX_TOTAL;
     let type: EventType = 'page_view';
@@ -133,7 +135,7 @@ class SyntheticBank {
         break;
       }
     }
-    const credit = this.next() < 0.4;
+    const credit = holdsCreditCard(index) && this.next() < 0.6;
     const cardId = flat(`${customerId}-${credit ? 'kc' : 'kd'}`);
     switch (type) {
       case 'page_view':
@@ -193,6 +195,11 @@ function flat(text: string): string {
   return String.fromCharCode.apply(null, codes);
 }
 
+/** Half the customers hold a credit card; only they pay with one or get its balance. */
+function holdsCreditCard(index: number): boolean {
+  return (Math.imul(index, 0x9e3779b1) >>> 31) === 1;
+}
+
 /** Customer → partition for the bench: any spread works, the stores only need a fixed assignment. */
 function partitionOf(customerId: string, partitions: number): number {
   let hash = 0;
@@ -235,11 +242,15 @@ async function main(): Promise<void> {
   const bank = new SyntheticBank(options.seed, options, startMs);
 
   let foldNs = 0n;
+  let foldCpuMicros = 0;
   let folded = 0;
   const batch: LoggedEvent[] = [];
   const flush = () => {
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < batch.length; i++) stores[batch[i].partition].apply(batch[i]);
+    const used = process.cpuUsage(cpu);
+    foldCpuMicros += used.user + used.system;
     foldNs += process.hrtime.bigint() - started;
     folded += batch.length;
     batch.length = 0;
@@ -273,7 +284,13 @@ async function main(): Promise<void> {
   const foldPhaseEnd = performance.now();
 
   fullGc();
+  const afterFold = memory();
+  const compactStart = process.hrtime.bigint();
+  for (const store of stores) store.compact();
+  const compactSeconds = Number(process.hrtime.bigint() - compactStart) / 1e9;
+  fullGc();
   const after = memory();
+  const perCustomer = (sample: { heap: number; external: number }) => (sample.heap - before.heap + sample.external - before.external) / options.customers;
   const heapPerCustomer = (after.heap - before.heap) / options.customers;
   const externalPerCustomer = (after.external - before.external) / options.customers;
   const footprint = stores.map((store) => store.footprint()).reduce((sum, part) => ({
@@ -306,8 +323,9 @@ async function main(): Promise<void> {
   const lines = [
     `profile bench — ${format(options.customers)} customers, ${options.partitions} partition store(s), seed ${options.seed}, node ${process.version}`,
     `events folded            ${format(folded)} (${format(onboardingEvents)} onboarding + ${format(behaviouralEvents)} behavioural over ${options.days} days)`,
-    `fold throughput          ${format(folded / foldSeconds)} events/s single core (fold only: ${format(foldSeconds, 2)} s; wall incl. generation ${format(wallMs / 1000, 1)} s)`,
-    `memory per customer      ${format(heapPerCustomer + externalPerCustomer)} B  (V8 heap ${format(heapPerCustomer)} B + typed arrays ${format(externalPerCustomer)} B)`,
+    `fold throughput          ${format(folded / foldSeconds)} events/s single core by wall clock (fold only ${format(foldSeconds, 2)} s); ${format(folded / (foldCpuMicros / 1e6))} events/s by process CPU time`,
+    `                         wall incl. generation ${format(wallMs / 1000, 1)} s; load average at end ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} on ${os.cpus().length} cores`,
+    `memory per customer      ${format(heapPerCustomer + externalPerCustomer)} B after compact() (V8 heap ${format(heapPerCustomer)} B + typed arrays ${format(externalPerCustomer)} B); ${format(perCustomer(afterFold))} B straight after the fold; compact() took ${format(compactSeconds, 2)} s`,
     `  typed-array breakdown  id index ${format(footprint.indexBytes / MIB, 1)} MiB, rows ${format(footprint.rowBytes / MIB, 1)} MiB, products+cards ${format(footprint.holdingBytes / MIB, 1)} MiB, window buckets ${format(footprint.seriesBytes / MIB, 1)} MiB, distinct sets ${format(footprint.setBytes / MIB, 1)} MiB`,
     `  process                heap used ${format(after.heap / MIB)} MiB, external ${format(after.external / MIB)} MiB, rss ${format(process.memoryUsage().rss / MIB)} MiB`,
     `GC pauses during fold    max ${format(maxPause, 1)} ms, p99 ${format(p99Pause, 1)} ms over ${organic.length} collections (${major.length} major, max major ${format(major.reduce((max, p) => Math.max(max, p.duration), 0), 1)} ms)`,

@@ -11,6 +11,7 @@ void runProcess({
   name: 'platform',
   features: [IngestionHttpModule, CustomerStateHttpModule],
   ownsPartitions: true,
+  consumesSourceTopic: true,
   afterStart: async (runtime: KairosRuntime, baseUrl: string) => {
     const dev = runtime.config.nodeEnv !== 'production';
     const loaded = dev && runtime.config.demoPopulation ? await loadDemoPopulationOnce(runtime) : 0;

@@ -38,6 +38,11 @@ export const KAIROS_SETTINGS = {
   topic: { env: 'KAIROS_TOPIC', schema: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a valid Kafka topic name').default('kairos.customer-events'), description: 'Kafka topic of customer events' },
   sourceTopic: { env: 'KAIROS_SOURCE_TOPIC', schema: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a valid Kafka topic name').default('kairos.source-events'), description: 'Kafka topic upstream producers write event envelopes to' },
   consumerGroup: { env: 'KAIROS_CONSUMER_GROUP', schema: z.string().min(1).max(200).default('kairos-decisioning'), description: 'Kafka consumer group of the partition-owning workers' },
+  kafkaSessionTimeoutMs: {
+    env: 'KAIROS_KAFKA_SESSION_TIMEOUT_MS',
+    schema: integer(6_000, 300_000).default(30_000),
+    description: 'how long a silent worker keeps its partitions before the group moves them, in ms',
+  },
   snapshotEveryEvents: { env: 'KAIROS_SNAPSHOT_EVERY_EVENTS', schema: integer(1, 100_000_000).default(50_000), description: 'snapshot a partition after this many applied events' },
   snapshotEveryMs: { env: 'KAIROS_SNAPSHOT_EVERY_MS', schema: integer(100, 86_400_000).default(30_000), description: 'snapshot a changed partition at least this often, in ms' },
   lateEventToleranceMs: { env: 'KAIROS_LATE_EVENT_TOLERANCE_MS', schema: integer(0, 30 * 86_400_000).default(86_400_000), description: 'how late (by occurredAt) an event may arrive and still be folded into its window, in ms' },

@@ -1,7 +1,7 @@
 import { KairosConfig } from '@kairos/config';
 import { DEFAULT_EVENT_VALIDATION_POLICY } from '@kairos/contracts';
 import { EventTraceService, PartitionWorker, ProfileQueryService } from '@kairos/customer-state';
-import type { EventLog, LogConsumer } from '@kairos/event-log';
+import { EventLog, KafkaSourceConsumer, LogConsumer } from '@kairos/event-log';
 import { IngestionService } from '@kairos/ingestion';
 import { KairosMetrics, Logger } from '@kairos/observability';
 import { ApiKeyRepository, EventIndexRepository, IdentityRepository, PartitionSnapshotRepository } from '@kairos/persistence';
@@ -16,6 +16,7 @@ import { openStorage } from './open-storage';
  */
 export class KairosRuntime {
   private consumer: LogConsumer | undefined;
+  private sourceConsumer: KafkaSourceConsumer | undefined;
 
   private constructor(
     readonly config: KairosConfig,
@@ -78,11 +79,31 @@ export class KairosRuntime {
     lagTimer.unref();
   }
 
+  /**
+   * Kafka mode: reads the source topic that upstream producers write envelopes to, through the same ingestion path
+   * as HTTP (invalid messages go to its dead-letter topic). The embedded mode has no source topic.
+   */
+  async startSourceConsumer(): Promise<void> {
+    if (!this.config.kafkaBrokers) return;
+    this.sourceConsumer = await KafkaSourceConsumer.start({
+      brokers: this.config.kafkaBrokers.split(','),
+      clientId: 'kairos-ingestion',
+      topic: this.config.sourceTopic,
+      partitionCount: this.config.partitions,
+      validationPolicy: { maxFutureSkewMs: this.config.maxFutureSkewMs },
+      logger: this.logger.child({ component: 'source-consumer' }),
+      ingest: async (events) => {
+        await this.ingestion.ingest(events, []);
+      },
+    });
+  }
+
   async consumerLag(): Promise<ReadonlyMap<number, number>> {
     return this.consumer ? this.consumer.lag() : new Map();
   }
 
   async close(): Promise<void> {
+    await this.sourceConsumer?.stop();
     await this.worker.stop();
     await this.consumer?.stop();
     await this.log.close();

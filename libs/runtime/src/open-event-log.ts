@@ -16,6 +16,7 @@ export async function openEventLog(config: KairosConfig, eventIdIndex: EventIdIn
       topic: config.topic,
       partitionCount: config.partitions,
       eventIdIndex,
+      consumer: { sessionTimeoutMs: config.kafkaSessionTimeoutMs, heartbeatIntervalMs: Math.floor(config.kafkaSessionTimeoutMs / 5) },
       logger: logger.child({ component: 'kafka' }),
     });
   } catch (error) {

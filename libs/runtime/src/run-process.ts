@@ -10,6 +10,8 @@ export interface ProcessRole {
   readonly features: readonly Type[];
   /** Whether this process joins the consumer group and folds partitions. */
   readonly ownsPartitions: boolean;
+  /** Whether this process reads the Kafka source topic (ignored in embedded mode). */
+  readonly consumesSourceTopic: boolean;
   /** Runs once the HTTP server listens (demo data, banners). */
   readonly afterStart?: (runtime: KairosRuntime, baseUrl: string) => Promise<void>;
 }
@@ -34,6 +36,7 @@ export async function runProcess(role: ProcessRole, env: NodeJS.ProcessEnv = pro
   }
   logger.info({ config: describeConfig(config), log: isEmbeddedLog(config) ? 'embedded' : 'kafka' }, 'starting');
   if (role.ownsPartitions) await runtime.startWorker();
+  if (role.consumesSourceTopic) await runtime.startSourceConsumer();
   const app = await createHttpApp(runtime, role.features);
   await app.listen({ port: config.port, host: config.host });
   const address = app.getHttpServer().address();

@@ -1,3 +1,4 @@
 export * from './database-targets';
 export * from './event-factory';
 export * from './platform-process';
+export * from './kafka-broker';

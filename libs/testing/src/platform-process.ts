@@ -27,9 +27,16 @@ export async function freePort(): Promise<number> {
  * Starts `npm start`'s entry point as a real OS process on a free port and waits until /health answers. Tests kill
  * it with SIGKILL to prove durability, so it must be a separate process, not an in-jest Nest app.
  */
-export async function startPlatformProcess(options: { dataDir: string; port?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<PlatformProcess> {
+export async function startPlatformProcess(options: {
+  dataDir: string;
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Which process shell to start: platform (all in one, default), ingestion or decisioning. */
+  app?: 'platform' | 'ingestion' | 'decisioning';
+}): Promise<PlatformProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/platform/src/main.ts'], {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${options.app ?? 'platform'}/src/main.ts`], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -75,13 +82,17 @@ export async function startPlatformProcess(options: { dataDir: string; port?: nu
   };
 }
 
+/** Parsed response JSON: specs assert on its shape, so it is deliberately untyped here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonBody = any;
+
 /** A JSON request over a real socket. */
 export async function requestJson(
   baseUrl: string,
   method: string,
   path: string,
   options: { apiKey?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: JsonBody; headers: Headers }> {
   const headers: Record<string, string> = {};
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));

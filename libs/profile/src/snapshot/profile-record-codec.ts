@@ -125,7 +125,7 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
 
   const products = store.products;
   let previous = NO_ROW;
-  for (let i = reader.u16(); i > 0; i--) {
+  for (let remaining = reader.u16(); remaining > 0; remaining--) {
     const productId = reader.string();
     const kind = reader.u8();
     if (productId === null || kind >= PRODUCT_KINDS.length) throw new InvalidRecordError('product row invalid');
@@ -143,7 +143,7 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
 
   const cards = store.cards;
   previous = NO_ROW;
-  for (let i = reader.u16(); i > 0; i--) {
+  for (let remaining = reader.u16(); remaining > 0; remaining--) {
     const cardId = reader.string();
     const product = reader.u8();
     const locked = reader.u8();

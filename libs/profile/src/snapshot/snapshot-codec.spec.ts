@@ -26,15 +26,17 @@ function readTimes(store: PartitionProfileStore): number[] {
 const history = loggedHistoryArbitrary(PARTITION, { customerIds: CUSTOMERS, maxEvents: 80, maxDelayMs: 2 * DAY_MS });
 
 describe('profile snapshots', () => {
-  it('(a) folding any split of a stream, through a snapshot between chunks, equals folding it at once', () => {
+  it('(a) folding any split of a stream, through a snapshot (or a compaction) between chunks, equals folding it at once', () => {
     fc.assert(
-      fc.property(history, fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), (records, cuts, compress) => {
+      fc.property(history, fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), fc.boolean(), (records, cuts, compress, compactOnly) => {
         const whole = fold(records);
         const points = [...new Set(cuts.map((cut) => cut % (records.length + 1)))].sort((a, b) => a - b);
         let store = new PartitionProfileStore({ partition: PARTITION, registry });
         let from = 0;
         for (const point of [...points, records.length]) {
-          store = decodeSnapshot(encodeSnapshot(fold(records.slice(from, point), store), { compress }), registry);
+          fold(records.slice(from, point), store);
+          if (compactOnly) store.compact();
+          else store = decodeSnapshot(encodeSnapshot(store, { compress }), registry);
           from = point;
         }
         expect(exportStore(store)).toEqual(exportStore(whole));

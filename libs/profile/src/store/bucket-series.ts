@@ -21,6 +21,19 @@ export class BucketSeries {
     this.arena = new BlockArena(width, retainBuckets);
   }
 
+  /** An empty series of the same shape, e.g. to compact into. */
+  emptyCopy(): BucketSeries {
+    return new BucketSeries(this.width, this.retainBuckets, this.identities);
+  }
+
+  /** Copies list `ref` of `source` into this series in a block just big enough; returns the new ref. */
+  copyFrom(source: BucketSeries, ref: number): number {
+    if (ref === NO_BLOCK) return NO_BLOCK;
+    source.arena.locate(ref);
+    const { chunk, base } = source.arena;
+    return this.restore(chunk.subarray(base + 1, base + 1 + chunk[base] * this.width), chunk[base]);
+  }
+
   /**
    * Finds or creates the entry of `bucket` in the list `ref` after dropping entries older than `horizon`, and
    * returns the list's (possibly moved) ref. A bucket older than the horizon is not stored (`entry` = -1): no read

@@ -17,6 +17,17 @@ export class RecentValueSet {
     this.arena = new BlockArena(2, maxEntries);
   }
 
+  emptyCopy(): RecentValueSet {
+    return new RecentValueSet(this.maxEntries, this.compareValues);
+  }
+
+  copyFrom(source: RecentValueSet, ref: number): number {
+    if (ref === NO_BLOCK) return NO_BLOCK;
+    source.arena.locate(ref);
+    const { chunk, base } = source.arena;
+    return this.restore(chunk.subarray(base + 1, base + 1 + chunk[base] * 2), chunk[base]);
+  }
+
   /** Records `valueId` seen at `atMs`, first dropping values last seen before `horizonMs`; returns the (possibly moved) ref. */
   add(ref: number, valueId: number, atMs: number, horizonMs: number): number {
     const arena = this.arena;

@@ -63,6 +63,15 @@ describe('overlap under UNIQUE', () => {
   });
 });
 
+describe('report size', () => {
+  it('lists the first 50 findings of a kind per table and sums up the rest', async () => {
+    const rules = Array.from({ length: 12 }, (_, i) => ['< 100', '-', `"r${i}"`]);
+    const overlaps = only(await findings(ageRisk('UNIQUE', rules)), 'OVERLAP');
+    expect(overlaps).toHaveLength(51);
+    expect(overlaps[50]).toMatchObject({ severity: 'error', ruleIds: [], message: '16 more OVERLAP findings in this table are not listed' });
+  });
+});
+
 describe('overlap under ANY', () => {
   it('is fine when outputs agree and an error when they differ', async () => {
     const agreeing = await findings(ageRisk('ANY', [['< 30', '-', '"x"'], ['< 20', '-', '"x"'], ['>= 30', '-', '"y"']]));

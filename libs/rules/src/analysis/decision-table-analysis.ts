@@ -21,11 +21,37 @@ import {
   subtract,
   union,
 } from './column-set';
-import type { FindingCollector } from './validation-finding';
+import type { FindingCode, FindingCollector, FindingLocation, FindingSeverity } from './validation-finding';
 
 /** Beyond this many fragments the gap search stops: reporting nothing beats reporting noise slowly. */
 const MAX_FRAGMENTS = 5000;
-const MAX_GAPS_REPORTED = 5;
+/** Past these counts per table, further findings of a kind are summed up in one: a broken table is not 3000 lines. */
+const LISTED_PER_KIND: Partial<Record<FindingCode, number>> = { GAP: 5 };
+const LISTED_DEFAULT = 50;
+
+/** Reports findings of one table, listing the first few of each kind and counting the rest. */
+class TableReport {
+  private readonly counts = new Map<FindingCode, { severity: FindingSeverity; count: number }>();
+
+  constructor(
+    private readonly findings: FindingCollector,
+    private readonly at: FindingLocation,
+  ) {}
+
+  add(severity: FindingSeverity, code: FindingCode, message: string, ruleIds: readonly string[]): void {
+    const entry = this.counts.get(code) ?? { severity, count: 0 };
+    entry.count++;
+    this.counts.set(code, entry);
+    if (entry.count <= (LISTED_PER_KIND[code] ?? LISTED_DEFAULT)) this.findings.report(severity, code, this.at, message, ruleIds);
+  }
+
+  close(): void {
+    for (const [code, { severity, count }] of this.counts) {
+      const listed = LISTED_PER_KIND[code] ?? LISTED_DEFAULT;
+      if (count > listed) this.findings.report(severity, code, this.at, `${count - listed} more ${code} findings in this table are not listed`, []);
+    }
+  }
+}
 
 interface Column {
   readonly label: string;
@@ -38,7 +64,12 @@ interface Column {
  * outputs differ), rules a FIRST table can never reach, and input combinations no rule covers.
  */
 export function analyseDecisionTable(shape: TableShape, findings: FindingCollector): void {
-  const at = { tableId: shape.tableId, element: shape.decision };
+  const report = new TableReport(findings, { tableId: shape.tableId, element: shape.decision });
+  analyse(shape, report);
+  report.close();
+}
+
+function analyse(shape: TableShape, report: TableReport): void {
   const columns = shape.columns.map((c, i) => columnOf(c, shape.rules.map((r) => r.entries[i] ?? null)));
   // A rule is a box: one set per input column; null marks an entry analysis cannot reason about.
   const boxes = shape.rules.map((rule) => rule.entries.map((entry, i) => (columns[i] && entry ? toSet(entry, columns[i] as Column) : null)));
@@ -52,12 +83,11 @@ export function analyseDecisionTable(shape: TableShape, findings: FindingCollect
         if (!overlap) continue;
         const ids = [shape.rules[a].id, shape.rules[b].id];
         if (shape.hitPolicy === 'UNIQUE') {
-          findings.report('error', 'OVERLAP', at, `rules ${ruleNumber(a)} and ${ruleNumber(b)} overlap under UNIQUE, e.g. when ${describe(overlap)}`, ids);
+          report.add('error', 'OVERLAP', `rules ${ruleNumber(a)} and ${ruleNumber(b)} overlap under UNIQUE, e.g. when ${describe(overlap)}`, ids);
         } else if (shape.rules[a].outputTexts.join('\u0000') !== shape.rules[b].outputTexts.join('\u0000')) {
-          findings.report(
+          report.add(
             'error',
             'CONFLICTING_OUTPUTS',
-            at,
             `rules ${ruleNumber(a)} and ${ruleNumber(b)} overlap under ANY with different outputs, e.g. when ${describe(overlap)}`,
             ids,
           );
@@ -66,18 +96,18 @@ export function analyseDecisionTable(shape: TableShape, findings: FindingCollect
     }
   }
 
-  if (shape.hitPolicy === 'FIRST') reportUnreachable(shape, boxes, findings);
+  if (shape.hitPolicy === 'FIRST') reportUnreachable(shape, boxes, report);
 
   if (shape.hasDefaultOutput) return;
   if (columns.some((c) => c === null) || boxes.some((box) => box.some((s) => s === null))) {
     const opaque = shape.rules.findIndex((_, r) => boxes[r].some((s) => s === null));
-    findings.report(
+    report.add(
       'info',
       'ANALYSIS_SKIPPED',
-      at,
       opaque >= 0
         ? `gap analysis skipped: rule ${ruleNumber(opaque)} has an entry that is not a constant test`
         : 'gap analysis skipped: a column mixes value types',
+      [],
     );
     return;
   }
@@ -86,19 +116,15 @@ export function analyseDecisionTable(shape: TableShape, findings: FindingCollect
   for (const box of boxes) {
     gaps = gaps.flatMap((g) => subtractBox(g, box as ColumnSet[]));
     if (gaps.length > MAX_FRAGMENTS) {
-      findings.report('info', 'ANALYSIS_SKIPPED', at, 'gap analysis skipped: the table is too fragmented to enumerate its gaps');
+      report.add('info', 'ANALYSIS_SKIPPED', 'gap analysis skipped: the table is too fragmented to enumerate its gaps', []);
       return;
     }
   }
-  gaps.slice(0, MAX_GAPS_REPORTED).forEach((gap) => findings.report('warning', 'GAP', at, `no rule matches when ${describe(gap)}`, []));
-  if (gaps.length > MAX_GAPS_REPORTED) {
-    findings.report('warning', 'GAP', at, `${gaps.length - MAX_GAPS_REPORTED} more uncovered input combinations`, []);
-  }
+  for (const gap of gaps) report.add('warning', 'GAP', `no rule matches when ${describe(gap)}`, []);
 }
 
 /** A FIRST rule is unreachable when the rules above it together cover every input it matches. */
-function reportUnreachable(shape: TableShape, boxes: readonly (readonly (ColumnSet | null)[])[], findings: FindingCollector): void {
-  const at = { tableId: shape.tableId, element: shape.decision };
+function reportUnreachable(shape: TableShape, boxes: readonly (readonly (ColumnSet | null)[])[], report: TableReport): void {
   for (let r = 1; r < boxes.length; r++) {
     // An entry we cannot reason about is widened to "anything": if even that is covered, the rule is dead.
     let remaining: ColumnSet[][] = [widen(boxes[r], boxes)];
@@ -113,10 +139,9 @@ function reportUnreachable(shape: TableShape, boxes: readonly (readonly (ColumnS
     }
     if (remaining.length === 0) {
       const by = covering.map((e) => e + 1).join(', ');
-      findings.report(
+      report.add(
         'warning',
         'UNREACHABLE_RULE',
-        at,
         `rule ${r + 1} can never fire under FIRST: rule${covering.length > 1 ? 's' : ''} ${by} match${covering.length > 1 ? '' : 'es'} everything it matches`,
         [shape.rules[r].id, ...covering.map((e) => shape.rules[e].id)],
       );

@@ -26,6 +26,13 @@ describe('FEEL arithmetic', () => {
     expect(evaluate('0.1 + 0.2')).toBe(0.3);
     expect(evaluate('1.1 * 1.1')).toBe(1.21);
     expect(evaluate('0.3 - 0.1 = 0.2')).toBe(true);
+    expect(evaluate('0.3 - 0.2')).toBe(0.1);
+  });
+
+  it('keeps every digit of results that are not decimal noise', () => {
+    expect(evaluate('1 / 3')).toBe(1 / 3);
+    expect(evaluate('1 / 3 * 3')).toBe(1);
+    expect(evaluate('1 + 0.0475 / 12')).toBe(1 + 0.0475 / 12);
   });
 
   it('is null for null operands, division by zero and mismatched types', () => {

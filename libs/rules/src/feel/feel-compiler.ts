@@ -1,24 +1,9 @@
 import type { FeelNode, Iterator, PositiveUnaryTest, RangeNode, UnaryTestsNode } from './feel-ast';
 import { BUILTIN_FUNCTIONS } from './feel-builtins';
 import { Evaluator, FeelFrame, UnaryTest, childFrame, newFrame, warn } from './feel-frame';
-import {
-  feelAdd,
-  feelAnd,
-  feelDivide,
-  feelEquals,
-  feelGreater,
-  feelGreaterOrEqual,
-  feelInRange,
-  feelLess,
-  feelLessOrEqual,
-  feelListContains,
-  feelMultiply,
-  feelNegate,
-  feelNot,
-  feelOr,
-  feelPower,
-  feelSubtract,
-} from './feel-semantics';
+import { feelAnd, feelGreaterOrEqual, feelInRange, feelLessOrEqual, feelNegate, feelOr } from './feel-semantics';
+import { constantComparisonTest, constantValueTest } from './feel-constant-tests';
+import { ARITHMETIC, COMPARATORS, IterationSource, isInstanceOf, iterate, listIndex, readPath, valueMatches } from './feel-operations';
 import {
   ANY_CONTEXT_TYPE,
   ANY_LIST_TYPE,
@@ -31,7 +16,7 @@ import {
   functionType,
   listOf,
 } from './feel-types';
-import { FeelDate, FeelDateTime, FeelFunction, FeelRange, feelTypeOf, isFeelContext } from './feel-values';
+import { FeelFunction, FeelRange, feelTypeOf, isFeelContext } from './feel-values';
 
 /** How a name in an expression is read at run time; decided once, at deploy. */
 export type NameBinding =
@@ -515,46 +500,6 @@ export class FeelCompiler {
   }
 }
 
-interface IterationSource {
-  readonly from: Evaluator;
-  readonly to: Evaluator | null;
-}
-
-/** Runs `visit` for every combination of iterator values; false when a source is not iterable. */
-function iterate(frame: FeelFrame, sources: readonly IterationSource[], names: readonly string[], visit: () => boolean): boolean {
-  const outer = frame.locals;
-  const step = (depth: number): boolean | 'stop' => {
-    if (depth === sources.length) return visit() ? true : 'stop';
-    const { from, to } = sources[depth];
-    let values: readonly unknown[];
-    const start = from(frame);
-    if (to) {
-      const end = to(frame);
-      if (typeof start !== 'number' || typeof end !== 'number' || !Number.isInteger(start) || !Number.isInteger(end)) return false;
-      const seq: number[] = [];
-      for (let i = start; start <= end ? i <= end : i >= end; i += start <= end ? 1 : -1) seq.push(i);
-      values = seq;
-    } else if (Array.isArray(start)) {
-      values = start;
-    } else {
-      return false;
-    }
-    const parent = frame.locals;
-    for (const value of values) {
-      const locals: Record<string, unknown> = Object.create(parent);
-      locals[names[depth]] = value;
-      frame.locals = locals;
-      const r = step(depth + 1);
-      if (r !== true) return r;
-    }
-    frame.locals = parent;
-    return true;
-  };
-  const r = step(0);
-  frame.locals = outer;
-  return r !== false;
-}
-
 /** An operand that never folds, for calls that must run at evaluation time. */
 const DYNAMIC: CompiledExpression = { evaluate: () => null, type: ANY_TYPE, constant: null };
 
@@ -636,138 +581,12 @@ function memberType(base: FeelType, member: string): FeelType {
   return ANY_TYPE;
 }
 
-const ARITHMETIC: Record<string, (a: unknown, b: unknown) => unknown> = {
-  '+': feelAdd,
-  '-': feelSubtract,
-  '*': feelMultiply,
-  '/': feelDivide,
-  '**': feelPower,
-};
-
-const COMPARATORS: Record<string, (a: unknown, b: unknown) => boolean | null> = {
-  '=': feelEquals,
-  '!=': (a, b) => feelNot(feelEquals(a, b)),
-  '<': feelLess,
-  '<=': feelLessOrEqual,
-  '>': feelGreater,
-  '>=': feelGreaterOrEqual,
-};
-
 const anyValue: UnaryTest = () => true;
 const nullValue: Evaluator = () => null;
 
 function constantEqualityOperand(test: PositiveUnaryTest): { value: unknown } | undefined {
   if (test.type === 'ExpressionTest' && test.expression.type === 'Literal') return { value: test.expression.value };
   return undefined;
-}
-
-/** `< 18`, `>= "B"`, `= 5` against a constant: one typeof check and one comparison. */
-function constantComparisonTest(op: string, c: unknown): UnaryTest {
-  if (typeof c === 'number') {
-    switch (op) {
-      case '<':
-        return (v) => (typeof v === 'number' ? v < c : null);
-      case '<=':
-        return (v) => (typeof v === 'number' ? v <= c : null);
-      case '>':
-        return (v) => (typeof v === 'number' ? v > c : null);
-      case '>=':
-        return (v) => (typeof v === 'number' ? v >= c : null);
-      default:
-        break;
-    }
-  }
-  const compare = COMPARATORS[op];
-  return (v) => compare(v, c);
-}
-
-/** An input entry that is a constant: equality, or membership when it is a list or range. */
-function constantValueTest(c: unknown): UnaryTest {
-  switch (typeof c) {
-    case 'number':
-    case 'string':
-    case 'boolean': {
-      const type = typeof c;
-      return (v) => (typeof v === type ? v === c : v === null || v === undefined ? false : null);
-    }
-    default:
-      break;
-  }
-  if (c === null) return (v) => v === null || v === undefined;
-  return (v) => valueMatches(v, c);
-}
-
-/** DMN 1.3 expression input entries: a list means "one of", a range "within", anything else "equals". */
-function valueMatches(value: unknown, expected: unknown): boolean | null {
-  if (Array.isArray(expected)) return feelListContains(expected, value);
-  if (expected instanceof FeelRange) return feelInRange(value, expected);
-  return feelEquals(value, expected);
-}
-
-function readPath(base: unknown, member: string): unknown {
-  if (base === null || base === undefined) return null;
-  if (isFeelContext(base)) {
-    if (!Object.prototype.hasOwnProperty.call(base, member)) return null;
-    const v = base[member];
-    return v === undefined ? null : v;
-  }
-  if (Array.isArray(base)) return base.map((item) => readPath(item, member));
-  if (base instanceof FeelDate) {
-    switch (member) {
-      case 'year':
-        return base.year;
-      case 'month':
-        return base.month;
-      case 'day':
-        return base.day;
-      case 'weekday':
-        return base.weekday;
-      default:
-        return null;
-    }
-  }
-  if (base instanceof FeelDateTime) return member === 'date' ? base.date : readPath(base.date, member);
-  if (base instanceof FeelRange) {
-    switch (member) {
-      case 'start':
-        return base.start;
-      case 'end':
-        return base.end;
-      case 'start included':
-        return base.startIncluded;
-      case 'end included':
-        return base.endIncluded;
-      default:
-        return null;
-    }
-  }
-  return null;
-}
-
-function listIndex(value: unknown, index: number): unknown {
-  const list = Array.isArray(value) ? value : value === null || value === undefined ? null : [value];
-  if (list === null || !Number.isInteger(index) || index === 0) return null;
-  const at = index > 0 ? index - 1 : list.length + index;
-  const v = list[at];
-  return v === undefined ? null : v;
-}
-
-const INSTANCE_OF_NAMES: Record<string, string> = {
-  number: 'number',
-  string: 'string',
-  boolean: 'boolean',
-  date: 'date',
-  'date and time': 'date and time',
-  dateTime: 'date and time',
-  list: 'list',
-  context: 'context',
-  function: 'function',
-  range: 'range',
-};
-
-function isInstanceOf(value: unknown, typeName: string): boolean {
-  if (typeName === 'Any') return value !== null && value !== undefined;
-  return feelTypeOf(value) === INSTANCE_OF_NAMES[typeName];
 }
 
 function notAFunction(frame: FeelFrame, name: string): null {

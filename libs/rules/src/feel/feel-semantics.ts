@@ -6,20 +6,21 @@ import { FeelDate, FeelDateTime, FeelRange, isFeelContext } from './feel-values'
  */
 
 /**
- * FEEL numbers are decimals; ours are doubles. A result that lies within a few units in the last place of a
- * 15-digit decimal is snapped to that decimal, so decimal inputs give decimal answers (0.1 + 0.2 = 0.3,
- * 1.1 * 1.1 = 1.21). Results that genuinely need all 17 digits (1 + 0.0475 / 12) keep them: rounding those to
- * 15 digits would compound in powers and cost real precision.
+ * FEEL numbers are decimals; ours are doubles. A result within a few ulps (units in the last place) of a
+ * 15-digit decimal is that decimal plus binary noise, and is snapped to it: 0.1 + 0.2 = 0.3, 1.1 * 1.1 = 1.21,
+ * 0.3 - 0.2 = 0.1. Results further away have real digits past the 15th (1 / 3 is 6 ulps away, 1 + 0.0475 / 12
+ * 15 ulps) and keep them: rounding those would compound in powers and cost precision.
  */
 export function toDecimal(value: number): number | null {
   if (!Number.isFinite(value)) return null;
   if (Number.isInteger(value)) return value;
   const rounded = Number(value.toPrecision(15));
-  return Math.abs(rounded - value) <= Math.abs(value) * SNAP_TOLERANCE ? rounded : value;
+  const ulp = 2 ** (Math.floor(Math.log2(Math.abs(value))) - 52);
+  return Math.abs(rounded - value) <= NOISE_ULPS * ulp ? rounded : value;
 }
 
-/** About four units in the last place of a double. */
-const SNAP_TOLERANCE = 1e-15;
+/** One operation on decimal inputs lands within an ulp or two of the decimal answer. */
+const NOISE_ULPS = 4;
 
 export function feelAdd(a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number') return toDecimal(a + b);

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every benchmark script under tools/bench (and the simulator's) one after another and
+// prints their output; numbers go to docs/benchmarks.md with the machine and date.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const dirs = ['tools/bench', 'tools/simulator/src/bench'].filter((dir) => existsSync(join(root, dir)));
+const scripts = dirs.flatMap((dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('-bench.ts')).map((f) => join(dir, f)));
+let failed = 0;
+for (const script of scripts) {
+  console.log(`\n== ${script}`);
+  const run = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '-r', '@swc-node/register', script, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) failed++;
+}
+process.exit(failed === 0 ? 0 : 1);
