@@ -8,11 +8,14 @@
  * Memory is the growth of V8 heap + external (typed array) memory from before the stores exist to after the fold,
  * both measured after forced full GCs, divided by the number of customers.
  */
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PerformanceObserver, constants as perfConstants, performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CustomerEvent, EventType, LoggedEvent } from '@kairos/contracts';
-import { PartitionProfileStore, decodeSnapshot, defaultFeatureRegistry, encodeSnapshot, profileOf } from '@kairos/profile';
+import { FeatureRegistry, PartitionProfileStore, ProfileState, ProfileStoreFootprint, decodeSnapshot, defaultFeatureRegistry, encodeSnapshot, profileOf } from '@kairos/profile';
 
 interface Options {
   customers: number;
@@ -207,11 +210,14 @@ function partitionOf(customerId: string, partitions: number): number {
   return (hash >>> 0) % partitions;
 }
 
-function fullGc(): void {
+/** Full collections, with a pause between so array-buffer memory freed on background threads is returned. */
+async function fullGc(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
   gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 function memory(): { heap: number; external: number } {
@@ -224,7 +230,44 @@ const MIB = 1024 * 1024;
 const BATCH = 2_000;
 const format = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** Child mode: restore every snapshot of `directory` and report time and memory per customer. */
+async function restore(directory: string, customers: number): Promise<void> {
+  const registry = defaultFeatureRegistry();
+  const files = readdirSync(directory).filter((name) => name.endsWith('.snapshot'));
+  await fullGc();
+  const before = memory();
+  const { stores, decodeSeconds } = restoreAll(directory, files, registry);
+  await fullGc();
+  const after = memory();
+  const restored = stores.reduce((total, store) => total + store.size, 0);
+  const footprint = breakdown(stores);
+  const lines = [
+    `restore (fresh process)  ${format(restored)} customers from ${files.length} snapshots in ${format(decodeSeconds, 2)} s (decode only)`,
+    `memory after restore     ${format((after.heap - before.heap + after.external - before.external) / customers)} B per customer (V8 heap ${format((after.heap - before.heap) / customers)} B): what a restarted worker holds`,
+    `  typed arrays           id index ${format(footprint.indexBytes / customers)} B, rows ${format(footprint.rowBytes / customers)} B, products+cards ${format(footprint.holdingBytes / customers)} B, window buckets ${format(footprint.seriesBytes / customers)} B, distinct sets ${format(footprint.setBytes / customers)} B per customer`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Synchronous on purpose: a suspended async function keeps its registers, so a snapshot buffer decoded inside one
+ * would stay reachable and be counted as profile memory.
+ */
+function restoreAll(directory: string, files: readonly string[], registry: FeatureRegistry): { stores: PartitionProfileStore[]; decodeSeconds: number } {
+  const stores: PartitionProfileStore[] = [];
+  let decodeSeconds = 0;
+  for (const file of files) {
+    const bytes = readFileSync(join(directory, file));
+    const started = process.hrtime.bigint();
+    stores.push(decodeSnapshot(bytes, registry));
+    decodeSeconds += Number(process.hrtime.bigint() - started) / 1e9;
+  }
+  return { stores, decodeSeconds };
+}
+
 async function main(): Promise<void> {
+  const restoreAt = process.argv.indexOf('--restore-from');
+  if (restoreAt >= 0) return restore(process.argv[restoreAt + 1], Number(process.argv[process.argv.indexOf('--customers') + 1]));
   const options = parseOptions(process.argv.slice(2));
   const registry = defaultFeatureRegistry();
   const startMs = Date.UTC(2024, 0, 1);
@@ -235,7 +278,7 @@ async function main(): Promise<void> {
   });
   observer.observe({ entryTypes: ['gc'] });
 
-  fullGc();
+  await fullGc();
   const before = memory();
   const stores = Array.from({ length: options.partitions }, (_, partition) => new PartitionProfileStore({ partition, registry }));
   const offsets = new Array<number>(options.partitions).fill(0);
@@ -283,71 +326,97 @@ async function main(): Promise<void> {
   await yieldToLoop();
   const foldPhaseEnd = performance.now();
 
-  fullGc();
+  await fullGc();
   const afterFold = memory();
   const compactStart = process.hrtime.bigint();
   for (const store of stores) store.compact();
   const compactSeconds = Number(process.hrtime.bigint() - compactStart) / 1e9;
-  fullGc();
-  const after = memory();
-  const perCustomer = (sample: { heap: number; external: number }) => (sample.heap - before.heap + sample.external - before.external) / options.customers;
-  const heapPerCustomer = (after.heap - before.heap) / options.customers;
-  const externalPerCustomer = (after.external - before.external) / options.customers;
-  const footprint = stores.map((store) => store.footprint()).reduce((sum, part) => ({
-    indexBytes: sum.indexBytes + part.indexBytes,
-    rowBytes: sum.rowBytes + part.rowBytes,
-    holdingBytes: sum.holdingBytes + part.holdingBytes,
-    seriesBytes: sum.seriesBytes + part.seriesBytes,
-    setBytes: sum.setBytes + part.setBytes,
-  }));
-
-  // Feature reads as a decision would do them: every feature of a random customer, as of now.
-  const readRandom = random(options.seed + 1);
-  const nowMs = startMs + spanMs;
-  const reads = 200_000;
-  const readStart = process.hrtime.bigint();
-  let checksum = 0;
-  for (let i = 0; i < reads; i++) {
-    const customerId = bank.customerId(Math.floor(readRandom() * options.customers));
-    const state = profileOf(stores[partitionOf(customerId, options.partitions)], customerId);
-    if (state) checksum += registry.read(state, 'card_transactions_count_30d', nowMs) as number;
-  }
-  const readSeconds = Number(process.hrtime.bigint() - readStart) / 1e9;
+  await fullGc();
+  const afterCompact = memory();
 
   const foldSeconds = Number(foldNs) / 1e9;
   // Only collections during the fold count: the forced full GCs for the memory measurement are not organic.
   const organic = gcPauses.filter((pause) => pause.startTime >= foldPhaseStart && pause.startTime < foldPhaseEnd);
+  observer.disconnect();
   const major = organic.filter((pause) => pause.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
   const maxPause = organic.reduce((max, pause) => Math.max(max, pause.duration), 0);
   const p99Pause = organic.map((pause) => pause.duration).sort((a, b) => a - b)[Math.floor(organic.length * 0.99)] ?? 0;
+  const perCustomer = (sample: { heap: number; external: number }) => (sample.heap - before.heap + sample.external - before.external) / options.customers;
   const lines = [
-    `profile bench — ${format(options.customers)} customers, ${options.partitions} partition store(s), seed ${options.seed}, node ${process.version}`,
+    `profile bench — ${format(options.customers)} customers, ${options.partitions} partition store(s), ${options.eventsPerCustomer} events per customer, seed ${options.seed}, node ${process.version}`,
     `events folded            ${format(folded)} (${format(onboardingEvents)} onboarding + ${format(behaviouralEvents)} behavioural over ${options.days} days)`,
     `fold throughput          ${format(folded / foldSeconds)} events/s single core by wall clock (fold only ${format(foldSeconds, 2)} s); ${format(folded / (foldCpuMicros / 1e6))} events/s by process CPU time`,
     `                         wall incl. generation ${format(wallMs / 1000, 1)} s; load average at end ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} on ${os.cpus().length} cores`,
-    `memory per customer      ${format(heapPerCustomer + externalPerCustomer)} B after compact() (V8 heap ${format(heapPerCustomer)} B + typed arrays ${format(externalPerCustomer)} B); ${format(perCustomer(afterFold))} B straight after the fold; compact() took ${format(compactSeconds, 2)} s`,
-    `  typed-array breakdown  id index ${format(footprint.indexBytes / MIB, 1)} MiB, rows ${format(footprint.rowBytes / MIB, 1)} MiB, products+cards ${format(footprint.holdingBytes / MIB, 1)} MiB, window buckets ${format(footprint.seriesBytes / MIB, 1)} MiB, distinct sets ${format(footprint.setBytes / MIB, 1)} MiB`,
-    `  process                heap used ${format(after.heap / MIB)} MiB, external ${format(after.external / MIB)} MiB, rss ${format(process.memoryUsage().rss / MIB)} MiB`,
     `GC pauses during fold    max ${format(maxPause, 1)} ms, p99 ${format(p99Pause, 1)} ms over ${organic.length} collections (${major.length} major, max major ${format(major.reduce((max, p) => Math.max(max, p.duration), 0), 1)} ms)`,
-    `feature reads            ${format(reads / readSeconds)} reads/s (profileOf + registry.read; checksum ${checksum})`,
+    `memory per customer      ${format(perCustomer(afterFold))} B straight after the fold (V8 heap ${format((afterFold.heap - before.heap) / options.customers)} B, rest typed arrays)`,
+    `                         ${format(perCustomer(afterCompact))} B after compact() (took ${format(compactSeconds, 2)} s for all stores)`,
   ];
-  observer.disconnect();
+
+  const footprint = breakdown(stores);
+  lines.push(
+    `  typed arrays           id index ${format(footprint.indexBytes / options.customers)} B, rows ${format(footprint.rowBytes / options.customers)} B, products+cards ${format(footprint.holdingBytes / options.customers)} B, window buckets ${format(footprint.seriesBytes / options.customers)} B, distinct sets ${format(footprint.setBytes / options.customers)} B per customer`,
+    `  process                heap used ${format(afterCompact.heap / MIB)} MiB, external ${format(afterCompact.external / MIB)} MiB, rss ${format(process.memoryUsage().rss / MIB)} MiB`,
+  );
 
   if (options.snapshot) {
-    const store = stores[0];
-    for (const compress of [false, true]) {
-      const encodeStart = process.hrtime.bigint();
-      const bytes = encodeSnapshot(store, { compress });
-      const encodeSeconds = Number(process.hrtime.bigint() - encodeStart) / 1e9;
-      const decodeStart = process.hrtime.bigint();
-      const restored = decodeSnapshot(bytes, registry);
-      const decodeSeconds = Number(process.hrtime.bigint() - decodeStart) / 1e9;
-      lines.push(
-        `snapshot ${compress ? 'deflate' : 'binary '}         ${format(bytes.length / MIB, 1)} MiB for ${format(store.size)} customers (${format(bytes.length / store.size)} B/customer); encode ${format(encodeSeconds, 2)} s, decode ${format(decodeSeconds, 2)} s (${format(restored.size)} restored)`,
-      );
+    // Snapshots go to files and a fresh process restores them: the memory a restarted worker holds, undisturbed
+    // by this process's own garbage.
+    const directory = mkdtempSync(join(tmpdir(), 'kairos-profile-bench-'));
+    try {
+      let encodeSeconds = 0;
+      let snapshotBytes = 0;
+      for (const store of stores) {
+        const started = process.hrtime.bigint();
+        const bytes = encodeSnapshot(store);
+        encodeSeconds += Number(process.hrtime.bigint() - started) / 1e9;
+        snapshotBytes += bytes.length;
+        writeFileSync(join(directory, `partition-${store.partition}.snapshot`), bytes);
+      }
+      lines.push(`snapshot (binary)        ${format(snapshotBytes / MIB, 1)} MiB for all customers (${format(snapshotBytes / options.customers)} B/customer); encode ${format(encodeSeconds, 2)} s`);
+      const started = process.hrtime.bigint();
+      const deflated = encodeSnapshot(stores[0], { compress: true });
+      const deflateSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const inflateStart = process.hrtime.bigint();
+      decodeSnapshot(deflated, registry);
+      const inflateSeconds = Number(process.hrtime.bigint() - inflateStart) / 1e9;
+      lines.push(`snapshot (deflate)       ${format(deflated.length / stores[0].size)} B/customer on partition 0 (${format(stores[0].size)} customers); encode ${format(deflateSeconds, 2)} s, decode ${format(inflateSeconds, 2)} s`);
+      const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--restore-from', directory, '--customers', String(options.customers)], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(`restore process failed: ${child.stderr}`);
+      lines.push(child.stdout.trimEnd());
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
     }
   }
+
+  // Reads as decisions make them: one feature, and every feature (readAll), of a random customer as of now.
+  const readRandom = random(options.seed + 1);
+  const nowMs = startMs + spanMs;
+  let checksum = 0;
+  const timeReads = (count: number, read: (state: ProfileState) => void) => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) {
+      const customerId = bank.customerId(Math.floor(readRandom() * options.customers));
+      const state = profileOf(stores[partitionOf(customerId, options.partitions)], customerId);
+      if (state) read(state);
+    }
+    return count / (Number(process.hrtime.bigint() - started) / 1e9);
+  };
+  const single = timeReads(200_000, (state) => (checksum += registry.read(state, 'card_transactions_count_30d', nowMs) as number));
+  const all = timeReads(50_000, (state) => (checksum += Object.keys(registry.readAll(state, nowMs)).length));
+  lines.push(`feature reads            ${format(single)} single-feature reads/s, ${format(all)} readAll/s (${registry.names.length} features; checksum ${checksum})`);
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function breakdown(stores: readonly PartitionProfileStore[]): ProfileStoreFootprint {
+  return stores
+    .map((store) => store.footprint())
+    .reduce((sum, part) => ({
+      indexBytes: sum.indexBytes + part.indexBytes,
+      rowBytes: sum.rowBytes + part.rowBytes,
+      holdingBytes: sum.holdingBytes + part.holdingBytes,
+      seriesBytes: sum.seriesBytes + part.seriesBytes,
+      setBytes: sum.setBytes + part.setBytes,
+    }));
 }
 
 void main();

@@ -13,6 +13,17 @@ const root = new URL('../..', import.meta.url).pathname;
 const tiers = (process.env.KAIROS_TEST_TIERS ?? 'unit,integration,e2e').split(',');
 const extraArgs = process.argv.slice(2);
 
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 function postgresAnswers(url) {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
@@ -35,7 +46,11 @@ async function main() {
   const needsKafka = tiers.some((tier) => tier !== 'unit');
   if (needsKafka && !env.KAFKA_BROKERS) {
     const started = Date.now();
-    broker = await startBroker({ partitions: 8 });
+    // Free ports, so a developer's own broker (npm run kafka:start) never collides with the test broker.
+    const port = await freePort();
+    let controllerPort = await freePort();
+    while (controllerPort === port) controllerPort = await freePort();
+    broker = await startBroker({ partitions: 8, port, controllerPort, quickStart: true });
     env.KAFKA_BROKERS = broker.brokers;
     console.log(`kafka: broker ${broker.brokers} started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

@@ -4,7 +4,7 @@ export { parseFeatureWindow } from './features/feature-window';
 export type { FeatureRegistryOptions } from './features/feature-registry';
 export { DEFAULT_LATE_TOLERANCE_MS, FeatureRegistry, FeatureRegistryError, createFeatureRegistry } from './features/feature-registry';
 export { DEFAULT_FEATURES, defaultFeatureRegistry } from './features/default-feature-registry';
-export type { PartitionProfileStoreOptions, ProfileStoreFootprint } from './store/partition-profile-store';
+export type { PartitionProfileStoreOptions, ProfileStoreFootprint, StoreSizes } from './store/partition-profile-store';
 export { PartitionProfileStore } from './store/partition-profile-store';
 export type { ProfileState } from './profile/profile-state';
 export { evolveProfile, initialProfile, profileOf } from './profile/profile-state';
@@ -14,7 +14,7 @@ export { holdsProduct, isCardLocked, productOpenedAt, profileAttributes } from '
 export type { ProfileView } from './profile/profile-view';
 export { profileView } from './profile/profile-view';
 export type { ProfileRecord, StoreRecord } from './profile/profile-record';
-export { exportProfile, exportStore } from './profile/profile-record';
+export { exportProfile, exportStore, storeDigest } from './profile/profile-record';
 export { copyProfile } from './profile/profile-copy';
 export type { SnapshotEncodeOptions, SnapshotHeader } from './snapshot/snapshot-codec';
 export { SNAPSHOT_FORMAT_VERSION, decodeSnapshot, encodeSnapshot, readSnapshotHeader } from './snapshot/snapshot-codec';

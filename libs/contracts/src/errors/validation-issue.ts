@@ -31,7 +31,7 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], prefix: reado
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'unrecognized_keys':
-      return `unknown field(s): ${issue.keys.join(', ')}`;
+      return `unknown field(s): ${issue.keys.map(describeFieldName).join(', ')}`;
     case 'invalid_type':
       return `expected ${issue.expected}`;
     case 'invalid_value':
@@ -39,4 +39,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+/**
+ * Field names are caller input too. Only names shaped like identifiers are echoed, so a "field name" that carries
+ * personal data (or markup) never comes back in an error body or a log line.
+ */
+function describeFieldName(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(name) ? name : '(a field whose name is not an identifier)';
 }

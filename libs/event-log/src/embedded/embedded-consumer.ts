@@ -6,6 +6,8 @@ import type { EmbeddedEventLog } from './embedded-event-log';
 const BATCH_SIZE = 2_000;
 /** Past this many undelivered records a partition stops buffering in memory and catches up from the file. */
 const MAX_BUFFERED = 100_000;
+/** Back-off before a batch whose handler failed is delivered again. */
+const RETRY_DELAY_MS = 1_000;
 
 /**
  * The in-process consumer of the embedded log. One process owns every partition. Each partition has a pump that
@@ -16,6 +18,9 @@ export class EmbeddedConsumer implements LogConsumer {
   private readonly nextOffsets = new Map<number, number>();
   private readonly buffers = new Map<number, LoggedEvent[]>();
   private readonly pumping = new Set<number>();
+  /** Partitions woken while their pump was finishing: the pump runs again, so no append waits for the next one. */
+  private readonly rewake = new Set<number>();
+  private readonly failures = new Map<number, string>();
   private readonly idle = new Map<number, Promise<void>>();
   private stopped = false;
 
@@ -84,9 +89,19 @@ export class EmbeddedConsumer implements LogConsumer {
   }
 
   private schedule(partition: number): void {
-    if (this.pumping.has(partition) || this.stopped) return;
+    if (this.stopped) return;
+    if (this.pumping.has(partition)) {
+      this.rewake.add(partition);
+      return;
+    }
     this.pumping.add(partition);
-    this.idle.set(partition, this.pump(partition).finally(() => this.pumping.delete(partition)));
+    this.idle.set(
+      partition,
+      this.pump(partition).finally(() => {
+        this.pumping.delete(partition);
+        if (this.rewake.delete(partition)) this.schedule(partition);
+      }),
+    );
   }
 
   private async pump(partition: number): Promise<void> {
@@ -97,9 +112,24 @@ export class EmbeddedConsumer implements LogConsumer {
       if (next >= this.log.headOffset(partition)) return;
       const batch = this.takeBatch(partition, next);
       if (batch.length === 0) return;
-      await this.handler.onRecords(partition, batch);
+      try {
+        await this.handler.onRecords(partition, batch);
+      } catch (error) {
+        // The partition holds at this batch and retries it: skipping would lose events, crashing would stop all
+        // partitions. The buffer is re-read from the file on the retry.
+        this.failures.set(partition, (error as Error).message);
+        this.buffers.set(partition, []);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+        continue;
+      }
+      this.failures.delete(partition);
       this.nextOffsets.set(partition, batch[batch.length - 1].offset + 1);
     }
+  }
+
+  /** Partitions whose handler failed on the batch they hold at, with the last error message. */
+  failingPartitions(): ReadonlyMap<number, string> {
+    return this.failures;
   }
 
   private takeBatch(partition: number, next: number): LoggedEvent[] {

@@ -93,3 +93,46 @@ describe('EmbeddedEventLog', () => {
     await reopened.close();
   });
 });
+
+describe('EmbeddedConsumer wake-ups', () => {
+  it('delivers a single append that lands while the partition pump is finishing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kairos-log-wake-'));
+    const log = await EmbeddedEventLog.open({ dataDir: dir, partitionCount: 1, synchronous: 'normal' });
+    const handler = new RecordingHandler();
+    await log.consume('wake', handler);
+    // One event at a time, each waited for: every append must reach the handler without a later append's help.
+    for (let i = 0; i < 200; i++) {
+      await log.append([pinFailure(10_000 + i, 'cust-wake')]);
+      const deadline = Date.now() + 2_000;
+      while (handler.all().length < i + 1 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+      expect(handler.all()).toHaveLength(i + 1);
+    }
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('EmbeddedConsumer handler failures', () => {
+  it('holds the partition at a failing batch and retries it instead of skipping or stopping', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kairos-log-fail-'));
+    const log = await EmbeddedEventLog.open({ dataDir: dir, partitionCount: 1, synchronous: 'normal' });
+    const handler = new RecordingHandler();
+    let failuresLeft = 2;
+    const flaky: PartitionConsumerHandler = {
+      onAssigned: (p) => handler.onAssigned(p),
+      onRevoked: () => handler.onRevoked(),
+      onRecords: async (partition, records) => {
+        if (failuresLeft-- > 0) throw new Error('transient');
+        await handler.onRecords(partition, records);
+      },
+    };
+    const consumer = await log.consume('flaky', flaky);
+    await log.append([pinFailure(1, 'cust-f'), pinFailure(2, 'cust-f')]);
+    const deadline = Date.now() + 10_000;
+    while (handler.all().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handler.all().map((r) => r.event.id)).toEqual(['evt-1', 'evt-2']);
+    expect((consumer as unknown as { failingPartitions(): ReadonlyMap<number, string> }).failingPartitions().size).toBe(0);
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

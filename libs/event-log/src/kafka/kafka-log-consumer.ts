@@ -42,6 +42,7 @@ export class KafkaLogConsumer implements LogConsumer {
   /** Next offset to deliver, per owned partition. */
   private readonly positions = new Map<number, number>();
   private settling: Promise<void> = Promise.resolve();
+  private assignmentsPending = 0;
   private stopping = false;
   private stopped: Promise<void> | null = null;
   private counters = { delivered: 0, deadLettered: 0 };
@@ -138,9 +139,11 @@ export class KafkaLogConsumer implements LogConsumer {
 
   private onGroupJoin(partitions: readonly number[]): void {
     const next = new Set(partitions);
+    this.assignmentsPending++;
     this.settling = this.settling
       .then(() => this.applyAssignment(next))
-      .catch((error) => this.options.logger.error({ error: String(error) }, 'applying a partition assignment failed'));
+      .catch((error) => this.options.logger.error({ error: String(error) }, 'applying a partition assignment failed'))
+      .finally(() => this.assignmentsPending--);
   }
 
   private async applyAssignment(next: ReadonlySet<number>): Promise<void> {
@@ -262,7 +265,7 @@ export class KafkaLogConsumer implements LogConsumer {
 
   /** Waits for assignment handling to finish, heartbeating meanwhile (onAssigned may load snapshots for a while). */
   private async untilSettled(heartbeat: () => Promise<void>): Promise<void> {
-    for (;;) {
+    while (this.assignmentsPending > 0) {
       const current = this.settling;
       let timer: NodeJS.Timeout | undefined;
       const settled = await Promise.race([
@@ -270,7 +273,6 @@ export class KafkaLogConsumer implements LogConsumer {
         new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000))),
       ]);
       clearTimeout(timer);
-      if (settled && current === this.settling) return;
       if (!settled) await heartbeat();
     }
   }

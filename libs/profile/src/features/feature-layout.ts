@@ -5,7 +5,7 @@ import type { EventPredicate } from './feature-filter';
 import type { FeatureWindow } from './feature-window';
 
 /**
- * A registry compiled into storage: which cells of the per-customer columns each feature owns and which
+ * A registry compiled into storage: which cells of the per-customer rows each feature owns and which
  * operations an event of each type performs. Computed once per registry; the fold only walks these arrays.
  */
 export const OP_COUNT = 0;

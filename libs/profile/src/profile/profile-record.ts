@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PartitionProfileStore } from '../store/partition-profile-store';
 import { F_RECENT_IDS, F_SCALARS, I_REFS, RECENT_EVENT_IDS } from '../store/profile-rows';
 import { ProfileAttributes, profileAttributes } from './profile-attributes';
@@ -61,4 +62,9 @@ export function exportStore(store: PartitionProfileStore): StoreRecord {
 
 function orNull(value: number): number | null {
   return value === value ? value : null;
+}
+
+/** SHA-256 (hex) of `exportStore`: compares a worker's state with a reference fold of the same log (D1). */
+export function storeDigest(store: PartitionProfileStore): string {
+  return createHash('sha256').update(JSON.stringify(exportStore(store))).digest('hex');
 }

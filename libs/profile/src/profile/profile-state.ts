@@ -6,7 +6,7 @@ import { foldEvent } from './profile-fold';
 
 /**
  * One customer's profile: a handle on its slot in a `PartitionProfileStore`. The state itself lives in the
- * store's columns; a handle is cheap and can be created per request.
+ * store's typed arrays; a handle is cheap and can be created per request.
  */
 export interface ProfileState {
   readonly customerId: string;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { LoggedEvent } from '@kairos/contracts';
 import { defaultFeatureRegistry } from '../features/default-feature-registry';
 import { createFeatureRegistry } from '../features/feature-registry';
-import { exportStore } from '../profile/profile-record';
+import { exportStore, storeDigest } from '../profile/profile-record';
 import { PartitionProfileStore } from '../store/partition-profile-store';
 import { DAY_MS, TEST_EPOCH_MS, featureMatrix, loggedHistoryArbitrary, newestEventAt } from '../testing';
 import { decodeSnapshot, encodeSnapshot, readSnapshotHeader } from './snapshot-codec';
@@ -60,6 +60,7 @@ describe('profile snapshots', () => {
           JSON.stringify(featureMatrix(restored, registry, readTimes(reference))) === JSON.stringify(featureMatrix(reference, registry, readTimes(reference)));
         if (!same) mismatches++;
         expect(exportStore(restored)).toEqual(exportStore(reference));
+        expect(storeDigest(restored)).toBe(storeDigest(reference));
       }),
       { numRuns: 500 },
     );
@@ -95,7 +96,8 @@ describe('profile snapshots', () => {
   it('carries partition, offset and format in a verified header', () => {
     const store = fold([{ partition: PARTITION, offset: 41, event: { id: 'e', type: 'login', customerId: 'c', occurredAt: '', occurredAtMs: TEST_EPOCH_MS, receivedAtMs: TEST_EPOCH_MS, source: 's', data: { channel: 'app' } } }]);
     const header = readSnapshotHeader(encodeSnapshot(store, { compress: true }));
-    expect(header).toEqual({ formatVersion: 1, compressed: true, partition: PARTITION, lastAppliedOffset: 41, registryFingerprint: registry.fingerprint, customers: 1 });
+    expect(header).toMatchObject({ formatVersion: 1, compressed: true, partition: PARTITION, lastAppliedOffset: 41, registryFingerprint: registry.fingerprint, customers: 1 });
+    expect(header.sizes).toEqual({ customers: 1, customerIdBytes: 1, products: 0, productIdBytes: 0, cards: 0, cardIdBytes: 0 });
     const restored = decodeSnapshot(encodeSnapshot(store), registry);
     expect([restored.partition, restored.lastAppliedOffset, restored.size]).toEqual([PARTITION, 41, 1]);
     expect(() => decodeSnapshot(new Uint8Array(0), registry)).toThrow(SnapshotCorruptError);

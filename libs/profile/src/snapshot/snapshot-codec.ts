@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { FeatureRegistry } from '../features/feature-registry';
-import { PartitionProfileStore } from '../store/partition-profile-store';
+import { PartitionProfileStore, StoreSizes } from '../store/partition-profile-store';
 import { ByteReader, ByteUnderflowError, ByteWriter } from './byte-buffers';
 import { InvalidRecordError, readCustomer, readStrings, writeCustomer, writeStrings } from './profile-record-codec';
 import { SnapshotCorruptError, SnapshotIncompatibleError } from './snapshot.errors';
@@ -11,7 +11,7 @@ import { SnapshotCorruptError, SnapshotIncompatibleError } from './snapshot.erro
  *
  *   0  magic "KPSN"      4  format version u16   6  flags u16 (bit 0: payload deflated)
  *   8  payload length u32                          12 SHA-256 over bytes 0..11 and the payload (32 bytes)
- *   44 payload: partition, lastAppliedOffset, registry fingerprint, string table, customers
+ *   44 payload: partition, lastAppliedOffset, registry fingerprint, table sizes, string table, customers
  *
  * The checksum is verified before anything else is interpreted, so a flipped bit or a cut file is reported as
  * `SnapshotCorruptError` and never decoded into a state.
@@ -34,13 +34,21 @@ export interface SnapshotHeader {
   readonly lastAppliedOffset: number;
   readonly registryFingerprint: string;
   readonly customers: number;
+  /** Table sizes, so a restore allocates exactly. */
+  readonly sizes: StoreSizes;
 }
+
+const SIZE_KEYS = ['customers', 'customerIdBytes', 'products', 'productIdBytes', 'cards', 'cardIdBytes'] as const;
+/** Bound on any table a snapshot may ask a restore to allocate (a sanity check; the checksum already passed). */
+const MAX_ROWS = 2 ** 31 - 1;
 
 export function encodeSnapshot(store: PartitionProfileStore, options: SnapshotEncodeOptions = {}): Uint8Array {
   const writer = new ByteWriter(1 << 20);
   writer.u32(store.partition);
   writer.f64(store.lastAppliedOffset);
   writer.raw(Buffer.from(store.registry.fingerprint, 'hex'));
+  const sizes = store.sizes();
+  for (const key of SIZE_KEYS) writer.f64(sizes[key]);
   writeStrings(writer, store);
   writer.u32(store.size);
   for (let slot = 0; slot < store.size; slot++) writeCustomer(writer, store, slot);
@@ -64,9 +72,11 @@ export function decodeSnapshot(bytes: Uint8Array, registry: FeatureRegistry): Pa
     throw new SnapshotIncompatibleError('written for another feature registry (or lateness tolerance)');
   }
   try {
-    const store = new PartitionProfileStore({ partition: header.partition, registry, expectedCustomers: header.customers });
+    const store = new PartitionProfileStore({ partition: header.partition, registry });
+    store.reserve(header.sizes);
     readStrings(reader, store);
     const customers = reader.u32();
+    if (customers !== header.customers) throw new InvalidRecordError('customer count differs from the header');
     for (let i = 0; i < customers; i++) readCustomer(reader, store);
     if (reader.remaining !== 0) throw new InvalidRecordError('bytes after the last customer');
     store.lastAppliedOffset = header.lastAppliedOffset;
@@ -110,19 +120,16 @@ function openPayload(bytes: Uint8Array): { reader: ByteReader; header: SnapshotH
     const partition = reader.u32();
     const lastAppliedOffset = reader.f64();
     const registryFingerprint = Buffer.from(reader.raw(32)).toString('hex');
-    const position = reader.position;
-    readStringCountAndSkip(reader);
-    const customers = reader.u32();
-    reader.position = position;
-    return { reader, header: { formatVersion, compressed: (flags & FLAG_DEFLATE) !== 0, partition, lastAppliedOffset, registryFingerprint, customers } };
+    const sizes = Object.fromEntries(SIZE_KEYS.map((key) => [key, reader.f64()])) as unknown as StoreSizes;
+    if (!SIZE_KEYS.every((key) => Number.isInteger(sizes[key]) && sizes[key] >= 0 && sizes[key] <= MAX_ROWS)) throw new SnapshotCorruptError('table sizes out of range');
+    return {
+      reader,
+      header: { formatVersion, compressed: (flags & FLAG_DEFLATE) !== 0, partition, lastAppliedOffset, registryFingerprint, customers: sizes.customers, sizes },
+    };
   } catch (error) {
     if (error instanceof ByteUnderflowError) throw new SnapshotCorruptError('payload shorter than its fields');
     throw error;
   }
-}
-
-function readStringCountAndSkip(reader: ByteReader): void {
-  for (let count = reader.u32(); count > 0; count--) reader.string();
 }
 
 function checksum(bytes: Uint8Array): Uint8Array {

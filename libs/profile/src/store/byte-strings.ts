@@ -16,10 +16,21 @@ export class ByteStrings {
 
   /** Makes room for rows `0..rows-1`. */
   ensure(rows: number): void {
-    if (rows <= this.offsets.length) return;
-    const capacity = nextCapacity(this.offsets.length, rows);
-    this.offsets = grownColumn(this.offsets, capacity, 0);
-    this.lengths = grownColumn(this.lengths, capacity, 0);
+    if (rows > this.offsets.length) this.reserve(nextCapacity(this.offsets.length, rows), 0);
+  }
+
+  /** Makes room for exactly `rows` rows and `bytes` more bytes of text (a restore knows both). */
+  reserve(rows: number, bytes: number): void {
+    if (rows > this.offsets.length) {
+      this.offsets = grownColumn(this.offsets, rows, 0);
+      this.lengths = grownColumn(this.lengths, rows, 0);
+    }
+    if (this.used + bytes > this.bytes.length) this.growBytes(this.used + bytes, false);
+  }
+
+  /** Bytes of text held (for sizing a restore). */
+  get textBytes(): number {
+    return this.used;
   }
 
   set(row: number, text: string): void {
@@ -29,11 +40,7 @@ export class ByteStrings {
       this.lengths[row] = ByteStrings.WIDE;
       return;
     }
-    if (this.used + text.length > this.bytes.length) {
-      const grown = new Uint8Array(nextCapacity(this.bytes.length, this.used + text.length));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
-    }
+    if (this.used + text.length > this.bytes.length) this.growBytes(this.used + text.length, true);
     for (let i = 0; i < text.length; i++) this.bytes[this.used + i] = text.charCodeAt(i);
     this.offsets[row] = this.used;
     this.lengths[row] = text.length;
@@ -59,6 +66,12 @@ export class ByteStrings {
 
   get bytesUsed(): number {
     return this.bytes.byteLength + this.offsets.byteLength + this.lengths.byteLength;
+  }
+
+  private growBytes(needed: number, withSlack: boolean): void {
+    const grown = new Uint8Array(withSlack ? nextCapacity(this.bytes.length, needed) : needed);
+    grown.set(this.bytes.subarray(0, this.used));
+    this.bytes = grown;
   }
 }
 
@@ -105,6 +118,16 @@ export class CustomerIndex {
 
   idAt(slot: number): string {
     return this.ids.get(slot);
+  }
+
+  get textBytes(): number {
+    return this.ids.textBytes;
+  }
+
+  /** Sizes the table and id storage for `customers` ids of `bytes` in total (restores). */
+  reserve(customers: number, bytes: number): void {
+    this.ids.reserve(customers, bytes);
+    while (customers * 2 > this.mask + 1) this.rehash();
   }
 
   get bytesUsed(): number {

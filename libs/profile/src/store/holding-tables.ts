@@ -41,7 +41,7 @@ export class ProductTable {
 
   /** Adds a row in front of `head`; the caller stores the returned row as the new head. */
   add(head: number, productId: string, kind: number): number {
-    if (this.size === this.capacity) this.grow();
+    if (this.size === this.capacity) this.reserve(nextCapacity(this.capacity, this.size + 1));
     const row = this.size++;
     this.productIds.set(row, productId);
     this.kind[row] = kind;
@@ -55,8 +55,9 @@ export class ProductTable {
     return closed !== closed || opened > closed;
   }
 
-  private grow(): void {
-    const capacity = nextCapacity(this.capacity, this.size + 1);
+  /** Makes room for `capacity` rows (a restore knows how many it needs). */
+  reserve(capacity: number): void {
+    if (capacity <= this.capacity) return;
     this.kind = grownColumn(this.kind, capacity, 0);
     this.openedAtMs = grownColumn(this.openedAtMs, capacity, NaN);
     this.closedAtMs = grownColumn(this.closedAtMs, capacity, NaN);
@@ -93,15 +94,15 @@ export class CardTable {
   }
 
   add(head: number, cardId: string): number {
-    if (this.size === this.capacity) this.grow();
+    if (this.size === this.capacity) this.reserve(nextCapacity(this.capacity, this.size + 1));
     const row = this.size++;
     this.cardIds.set(row, cardId);
     this.next[row] = head;
     return row;
   }
 
-  private grow(): void {
-    const capacity = nextCapacity(this.capacity, this.size + 1);
+  reserve(capacity: number): void {
+    if (capacity <= this.capacity) return;
     this.product = grownColumn(this.product, capacity, 0);
     this.locked = grownColumn(this.locked, capacity, 0);
     this.lockReason = grownColumn(this.lockReason, capacity, 0);

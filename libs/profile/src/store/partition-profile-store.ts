@@ -11,8 +11,18 @@ import { StringInterner } from './string-interner';
 export interface PartitionProfileStoreOptions {
   readonly partition: number;
   readonly registry: FeatureRegistry;
-  /** Customers to make room for up front (grows by doubling either way). */
+  /** Customers to make room for up front (the store grows by a quarter when full either way). */
   readonly expectedCustomers?: number;
+}
+
+/** Row and byte counts of a store, carried by snapshots so a restore allocates exactly. */
+export interface StoreSizes {
+  readonly customers: number;
+  readonly customerIdBytes: number;
+  readonly products: number;
+  readonly productIdBytes: number;
+  readonly cards: number;
+  readonly cardIdBytes: number;
 }
 
 /** Memory the store holds in typed arrays, by part; for benchmarks and metrics. */
@@ -55,7 +65,7 @@ export class PartitionProfileStore {
     this.registry = options.registry;
     const layout = options.registry.layout;
     this.rows = new ProfileRows(layout.scalarIdentities, layout.groups.length, layout.sets.length);
-    this.rows.ensure(options.expectedCustomers ?? 0);
+    this.rows.reserve(options.expectedCustomers ?? 0);
     this.series = layout.groups.map((group) => new BucketSeries(1 + group.identities.length, group.retainBuckets, group.identities));
     const compareValues = (a: number, b: number) => {
       const x = this.strings.valueOf(a);
@@ -128,6 +138,27 @@ export class PartitionProfileStore {
       for (let slot = 0, ref = rows.setRefs + set; slot < this.size; slot++, ref += rows.i32Width) rows.i32[ref] = fresh.copyFrom(old, rows.i32[ref]);
       return fresh;
     });
+  }
+
+  /** Sizes every table for a restore of known size, so it holds no growth slack. */
+  reserve(sizes: StoreSizes): void {
+    this.rows.reserve(sizes.customers);
+    this.index.reserve(sizes.customers, sizes.customerIdBytes);
+    this.products.reserve(sizes.products);
+    this.products.productIds.reserve(sizes.products, sizes.productIdBytes);
+    this.cards.reserve(sizes.cards);
+    this.cards.cardIds.reserve(sizes.cards, sizes.cardIdBytes);
+  }
+
+  sizes(): StoreSizes {
+    return {
+      customers: this.size,
+      customerIdBytes: this.index.textBytes,
+      products: this.products.size,
+      productIdBytes: this.products.productIds.textBytes,
+      cards: this.cards.size,
+      cardIdBytes: this.cards.cardIds.textBytes,
+    };
   }
 
   footprint(): ProfileStoreFootprint {

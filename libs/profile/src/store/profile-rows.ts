@@ -62,10 +62,14 @@ export class ProfileRows {
     this.i32Template[I_TIME_ZONE] = NO_STRING;
   }
 
-  /** Makes room for `slots` customers; new rows hold the empty profile. */
+  /** Makes room for `slots` customers, with room to grow; new rows hold the empty profile. */
   ensure(slots: number): void {
-    if (slots <= this.capacity) return;
-    const capacity = nextCapacity(this.capacity, slots);
+    if (slots > this.capacity) this.reserve(nextCapacity(this.capacity, slots));
+  }
+
+  /** Makes room for exactly `capacity` customers (when the count is known, e.g. on restore). */
+  reserve(capacity: number): void {
+    if (capacity <= this.capacity) return;
     this.f64 = grownColumn(this.f64, capacity * this.f64Width, 0);
     this.i32 = grownColumn(this.i32, capacity * this.i32Width, 0);
     for (let slot = this.capacity; slot < capacity; slot++) {

@@ -1,6 +1,6 @@
 /**
  * Low-cardinality strings (countries, languages, channels, merchant categories) stored once per partition, so
- * the per-customer columns hold small integers. Ids are dense and assigned in first-seen order.
+ * the per-customer rows hold small integers. Ids are dense and assigned in first-seen order.
  */
 export class StringInterner {
   private readonly ids = new Map<string, number>();

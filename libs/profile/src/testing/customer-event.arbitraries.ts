@@ -120,7 +120,7 @@ export function eventHistoryArbitrary(options: EventHistoryOptions = {}): fc.Arb
       receiveLag: fc.integer({ min: 0, max: 5_000 }),
     }),
   );
-  return fc.array(item, { minLength: options.minEvents ?? 0, maxLength: options.maxEvents ?? 60 }).map((items) => {
+  return fc.array(item, { minLength: options.minEvents ?? 0, maxLength: options.maxEvents ?? 60, size: 'max' }).map((items) => {
     let clock = startMs;
     const timed = items.map((entry, index) => {
       clock += entry.gap;

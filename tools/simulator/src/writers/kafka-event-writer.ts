@@ -25,7 +25,7 @@ export interface KafkaWriteReport {
 }
 
 /** Where outside producers write raw envelopes for ingestion to validate (override to match the deployment). */
-export const DEFAULT_SOURCE_TOPIC = 'kairos.events.source';
+export const DEFAULT_SOURCE_TOPIC = 'kairos.source-events';
 
 /**
  * Writes envelopes to the source topic, keyed by customer id so Kafka's default partitioner (murmur2 of the key)
