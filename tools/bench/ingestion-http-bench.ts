@@ -54,7 +54,11 @@ function histogramQuantile(text: string, name: string, q: number): number {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'kairos-bench-'));
-  const platform = await startPlatformProcess({ dataDir, env: { LOG_LEVEL: 'error', KAIROS_SNAPSHOT_EVERY_EVENTS: '1000000' } });
+  const platform = await startPlatformProcess({
+    dataDir,
+    env: { LOG_LEVEL: 'error', KAIROS_SNAPSHOT_EVERY_EVENTS: '1000000' },
+    nodeArgs: process.env.KAIROS_BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KAIROS_BENCH_PROFILE_DIR}`] : [],
+  });
   try {
     const batches = TOTAL / BATCH;
     const baseMs = Date.now() - 3_600_000;

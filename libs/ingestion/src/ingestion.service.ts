@@ -45,7 +45,13 @@ export class IngestionService {
         this.metrics.eventsRejected.inc({ rule: result.issues[0]?.rule ?? 'unknown' });
         continue;
       }
-      const binding = await this.resolver.bind(result.event, result.occurredAtMs, receivedAtMs);
+      const { event } = result;
+      if (event.customerId !== undefined && event.identifiers === undefined) {
+        // The common case needs no identity lookup: bound directly, without a trip through the resolver.
+        bound.push({ ...event, customerId: event.customerId, occurredAtMs: result.occurredAtMs, receivedAtMs });
+        continue;
+      }
+      const binding = await this.resolver.bind(event, result.occurredAtMs, receivedAtMs);
       if (binding.kind === 'bound') bound.push(binding.event);
       else unbound.push({ event: binding.event, ref: binding.ref });
     }

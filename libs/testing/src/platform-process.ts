@@ -34,9 +34,11 @@ export async function startPlatformProcess(options: {
   timeoutMs?: number;
   /** Which process shell to start: platform (all in one, default), ingestion or decisioning. */
   app?: 'platform' | 'ingestion' | 'decisioning';
+  /** Extra Node flags, e.g. --cpu-prof for a benchmark. */
+  nodeArgs?: readonly string[];
 }): Promise<PlatformProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${options.app ?? 'platform'}/src/main.ts`], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '-r', '@swc-node/register', `apps/${options.app ?? 'platform'}/src/main.ts`], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -38,17 +38,21 @@ export function writeCustomer(writer: ByteWriter, store: PartitionProfileStore, 
   for (const field of PLAIN_I32_FIELDS) writer.i32(rows.i32[i + field]);
 
   for (const group of layout.groups) {
-    const entries = store.series[group.index].entries(rows.i32[i + I_REFS + group.index]);
-    writer.u16(entries.length);
-    for (const entry of entries) for (const cell of entry) writer.f64(cell);
+    const series = store.series[group.index];
+    const count = series.openList(rows.i32[i + I_REFS + group.index]);
+    writer.u16(count);
+    const { chunk, base } = series.arena;
+    for (let cell = 0; cell < count * series.width; cell++) writer.f64(chunk[base + 1 + cell]);
   }
 
   for (const set of layout.sets) {
-    const entries = store.sets[set.index].entries(rows.i32[i + rows.setRefs + set.index]);
-    writer.u16(entries.length);
-    for (const [valueId, seenAt] of entries) {
-      writer.u32(valueId);
-      writer.f64(seenAt);
+    const values = store.sets[set.index];
+    const count = values.openList(rows.i32[i + rows.setRefs + set.index]);
+    writer.u16(count);
+    const { chunk, base } = values.arena;
+    for (let entry = 0; entry < count; entry++) {
+      writer.u32(chunk[base + 1 + entry * 2]);
+      writer.f64(chunk[base + 2 + entry * 2]);
     }
   }
 
@@ -107,20 +111,21 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
     const count = reader.u16();
     if (count > group.retainBuckets) throw new InvalidRecordError('bucket list longer than its window');
     const series = store.series[group.index];
-    const cells = new Float64Array(count * series.width);
-    for (let k = 0; k < cells.length; k++) cells[k] = reader.f64();
-    rows.i32[i + I_REFS + group.index] = series.restore(cells, count);
+    rows.i32[i + I_REFS + group.index] = series.newList(count);
+    const { chunk, base } = series.arena;
+    for (let cell = 0; cell < count * series.width; cell++) chunk[base + 1 + cell] = reader.f64();
   }
 
   for (const set of layout.sets) {
     const count = reader.u16();
     if (count > set.maxEntries) throw new InvalidRecordError('value set larger than its bound');
-    const cells = new Float64Array(count * 2);
-    for (let k = 0; k < count; k++) {
-      cells[k * 2] = stringId(reader.u32(), false);
-      cells[k * 2 + 1] = reader.f64();
+    const values = store.sets[set.index];
+    rows.i32[i + rows.setRefs + set.index] = values.newList(count);
+    const { chunk, base } = values.arena;
+    for (let entry = 0; entry < count; entry++) {
+      chunk[base + 1 + entry * 2] = stringId(reader.u32(), false);
+      chunk[base + 2 + entry * 2] = reader.f64();
     }
-    rows.i32[i + rows.setRefs + set.index] = store.sets[set.index].restore(cells, count);
   }
 
   const products = store.products;

@@ -5,7 +5,7 @@ import { createFeatureRegistry } from '../features/feature-registry';
 import { exportStore, storeDigest } from '../profile/profile-record';
 import { PartitionProfileStore } from '../store/partition-profile-store';
 import { DAY_MS, TEST_EPOCH_MS, featureMatrix, loggedHistoryArbitrary, newestEventAt } from '../testing';
-import { decodeSnapshot, encodeSnapshot, readSnapshotHeader } from './snapshot-codec';
+import { decodeSnapshot, encodeSnapshot, encodeSnapshotAsync, readSnapshotHeader } from './snapshot-codec';
 import { SnapshotCorruptError, SnapshotIncompatibleError } from './snapshot.errors';
 
 const registry = defaultFeatureRegistry();
@@ -81,6 +81,15 @@ describe('profile snapshots', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('writes the same bytes in slices, and refuses if events are applied meanwhile', async () => {
+    const records = fc.sample(loggedHistoryArbitrary(PARTITION, { customerIds: CUSTOMERS, minEvents: 20, maxEvents: 40 }), { numRuns: 1, seed: 7 })[0];
+    const store = fold(records);
+    await expect(encodeSnapshotAsync(store, { sliceCustomers: 1 })).resolves.toEqual(encodeSnapshot(store));
+    const pending = encodeSnapshotAsync(store, { sliceCustomers: 1 });
+    store.apply({ ...records[0], offset: store.lastAppliedOffset + 1, event: { ...records[0].event, id: 'another' } });
+    await expect(pending).rejects.toThrow('while a snapshot was being written');
   });
 
   it('refuses a snapshot of another registry or tolerance as incompatible', () => {

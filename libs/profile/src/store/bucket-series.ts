@@ -130,6 +130,21 @@ export class BucketSeries {
     return out;
   }
 
+  /** Locates list `ref` (`arena.chunk`, `arena.base`) and returns its entry count; 0 for none. */
+  openList(ref: number): number {
+    if (ref === NO_BLOCK) return 0;
+    this.arena.locate(ref);
+    return this.arena.chunk[this.arena.base];
+  }
+
+  /** Allocates and locates a list of exactly `count` entries for the caller to fill; NO_BLOCK when empty. */
+  newList(count: number): number {
+    if (count === 0) return NO_BLOCK;
+    const ref = this.arena.allocate(count);
+    this.arena.chunk[this.arena.base] = count;
+    return ref;
+  }
+
   /** Rebuilds a list from `entries` flat cells (as written by a snapshot). */
   restore(cells: Float64Array | readonly number[], count: number): number {
     if (count === 0) return NO_BLOCK;
