@@ -5,6 +5,7 @@ import type { PartitionSnapshotRepository } from '@kairos/persistence';
 import { FeatureRegistry, PartitionProfileStore, SnapshotCorruptError, SnapshotIncompatibleError, decodeSnapshot, encodeSnapshot } from '@kairos/profile';
 import { createHash } from 'node:crypto';
 import { AppliedOffsets } from './applied-offsets';
+import { RecentEventIds } from './recent-event-ids';
 
 export interface PartitionWorkerOptions {
   readonly registry: FeatureRegistry;
@@ -14,11 +15,17 @@ export interface PartitionWorkerOptions {
   readonly snapshotEveryEvents: number;
   readonly snapshotEveryMs: number;
   readonly clock?: () => number;
+  /**
+   * Recently applied event ids remembered per partition to drop duplicate records (0 = off). The embedded log
+   * refuses duplicate ids itself; Kafka cannot, so the distributed mode sets this.
+   */
+  readonly dedupeWindow?: number;
 }
 
 interface OwnedPartition {
   readonly store: PartitionProfileStore;
   readonly applied: AppliedOffsets;
+  readonly recentIds: RecentEventIds | null;
   appliedSinceSnapshot: number;
   snapshotting: Promise<void> | null;
 }
@@ -57,7 +64,8 @@ export class PartitionWorker implements PartitionConsumerHandler {
     const starts = new Map<number, number>();
     for (const partition of partitions) {
       const store = await this.restore(partition);
-      this.owned.set(partition, { store, applied: new AppliedOffsets(), appliedSinceSnapshot: 0, snapshotting: null });
+      const recentIds = this.options.dedupeWindow ? new RecentEventIds(this.options.dedupeWindow) : null;
+      this.owned.set(partition, { store, applied: new AppliedOffsets(), recentIds, appliedSinceSnapshot: 0, snapshotting: null });
       starts.set(partition, store.lastAppliedOffset + 1);
     }
     this.options.logger.info({ partitions }, 'partitions assigned');
@@ -83,6 +91,13 @@ export class PartitionWorker implements PartitionConsumerHandler {
     const now = this.clock();
     let applied = 0;
     for (const record of records) {
+      if (record.offset <= owned.store.lastAppliedOffset) continue;
+      if (owned.recentIds && !owned.recentIds.add(record.event.id)) {
+        // A second copy of an applied event: skipped, but its offset counts as done so no replay applies it.
+        owned.store.lastAppliedOffset = record.offset;
+        this.options.metrics.eventsDuplicate.inc();
+        continue;
+      }
       if (!owned.store.apply(record)) continue;
       owned.applied.record(record.offset, now);
       this.options.metrics.acceptToApplied.observe(Math.max(0, now - record.event.receivedAtMs) / 1000);

@@ -10,6 +10,9 @@ import type { DataSource } from 'typeorm';
 import { openEventLog } from './open-event-log';
 import { openStorage } from './open-storage';
 
+/** Event ids remembered per partition in Kafka mode to drop duplicate records (about 1 MB per partition). */
+const KAFKA_DEDUPE_WINDOW = 20_000;
+
 /**
  * Everything a Kairos process runs, built from its configuration. Every process role composes the same parts;
  * only the adapters differ (embedded log + SQLite, or Kafka + PostgreSQL) and whether it owns partitions.
@@ -46,6 +49,7 @@ export class KairosRuntime {
         logger: logger.child({ component: 'partition-worker' }),
         snapshotEveryEvents: config.snapshotEveryEvents,
         snapshotEveryMs: config.snapshotEveryMs,
+        dedupeWindow: config.kafkaBrokers ? KAFKA_DEDUPE_WINDOW : 0,
       });
       const ingestion = new IngestionService(log, identities, metrics, logger.child({ component: 'ingestion' }), {
         ...DEFAULT_EVENT_VALIDATION_POLICY,

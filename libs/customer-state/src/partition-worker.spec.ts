@@ -1,0 +1,59 @@
+import type { CustomerEvent, LoggedEvent } from '@kairos/contracts';
+import { KairosMetrics, createLogger } from '@kairos/observability';
+import type { PartitionSnapshotRepository, StoredSnapshot } from '@kairos/persistence';
+import { defaultFeatureRegistry, profileOf, profileView } from '@kairos/profile';
+import { PartitionWorker } from './partition-worker';
+
+function record(offset: number, id: string): LoggedEvent {
+  const event: CustomerEvent = { id, type: 'login', customerId: 'c-1', occurredAt: new Date(offset * 1000).toISOString(), occurredAtMs: offset * 1000, receivedAtMs: offset * 1000, source: 'test', data: { channel: 'web' } };
+  return { partition: 0, offset, event };
+}
+
+function workerWith(dedupeWindow: number) {
+  const saved: StoredSnapshot[] = [];
+  const snapshots = { newestFirst: async () => [...saved].reverse(), save: async (s: StoredSnapshot) => void saved.push(s) } as unknown as PartitionSnapshotRepository;
+  const worker = new PartitionWorker({
+    registry: defaultFeatureRegistry(),
+    snapshots,
+    metrics: new KairosMetrics({ collectProcessMetrics: false }),
+    logger: createLogger({ level: 'silent' }),
+    snapshotEveryEvents: 1_000,
+    snapshotEveryMs: 60_000,
+    dedupeWindow,
+  });
+  return { worker, saved };
+}
+
+const eventCount = (worker: PartitionWorker) => {
+  const store = worker.store(0)!;
+  return profileView(profileOf(store, 'c-1')!, store.registry, 10_000).attributes.eventCount;
+};
+
+describe('PartitionWorker', () => {
+  it('applies a record once however often it is redelivered, and resumes after its snapshot offset', async () => {
+    const { worker } = workerWith(0);
+    await expect(worker.onAssigned([0])).resolves.toEqual(new Map([[0, 0]]));
+    await worker.onRecords(0, [record(0, 'e-0'), record(1, 'e-1')]);
+    await worker.onRecords(0, [record(1, 'e-1'), record(2, 'e-2')]);
+    expect(eventCount(worker)).toBe(3);
+    await worker.snapshotAll();
+    await worker.onRevoked([0]);
+    await expect(worker.onAssigned([0])).resolves.toEqual(new Map([[0, 3]]));
+    expect(eventCount(worker)).toBe(3);
+  });
+
+  it('drops a second copy of an event id at another offset when deduplication is on (Kafka mode)', async () => {
+    const { worker } = workerWith(100);
+    await worker.onAssigned([0]);
+    await worker.onRecords(0, [record(0, 'e-0'), record(1, 'e-0'), record(2, 'e-2')]);
+    expect(eventCount(worker)).toBe(2);
+    expect(worker.store(0)!.lastAppliedOffset).toBe(2);
+  });
+
+  it('applies both copies when deduplication is off (the embedded log never holds two)', async () => {
+    const { worker } = workerWith(0);
+    await worker.onAssigned([0]);
+    await worker.onRecords(0, [record(0, 'e-0'), record(1, 'e-0')]);
+    expect(eventCount(worker)).toBe(2);
+  });
+});
