@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestJson, startPlatformProcess } from '@kairos/testing';
+import { histogramQuantile, metricValue } from './prometheus-text';
 
 const TOTAL = Number(process.argv[2] ?? 200_000);
 const BATCH = Number(process.argv[3] ?? 500);
@@ -38,18 +39,6 @@ function body(batchIndex: number, baseMs: number): string {
     }
   }
   return JSON.stringify({ events });
-}
-
-function metric(text: string, name: string): number {
-  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : 0;
-}
-
-function histogramQuantile(text: string, name: string, q: number): number {
-  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
-  const total = buckets[buckets.length - 1]?.count ?? 0;
-  const hit = buckets.find((b) => b.count >= q * total);
-  return hit ? hit.le : NaN;
 }
 
 async function main() {
@@ -85,7 +74,7 @@ async function main() {
     let metrics = '';
     for (;;) {
       metrics = String((await requestJson(platform.baseUrl, 'GET', '/metrics', { apiKey: 'demo-admin' })).body);
-      if (metric(metrics, 'kairos_events_applied_total') >= TOTAL) break;
+      if (metricValue(metrics, 'kairos_events_applied_total') >= TOTAL) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const appliedAt = process.hrtime.bigint();

@@ -12,6 +12,7 @@ import { CustomerEvent } from '@kairos/contracts';
 import { KafkaEventLog } from '@kairos/event-log';
 import { EventIndexRepository, openDatabase } from '@kairos/persistence';
 import { TEST_POSTGRES_URL, ensureKafkaBroker, requestJson, startPlatformProcess } from '@kairos/testing';
+import { histogramQuantile, metricValue } from './prometheus-text';
 
 const RATE = Number(process.argv[2] ?? 5_000);
 const SECONDS = Number(process.argv[3] ?? 20);
@@ -23,17 +24,6 @@ function nextEvent(): CustomerEvent {
   const n = sequence++;
   const now = Date.now();
   return { id: `kb-${n}`, type: 'login', customerId: `kb-c-${(n * 7919) % CUSTOMERS}`, occurredAt: new Date(now).toISOString(), occurredAtMs: now, receivedAtMs: now, source: 'bench', data: { channel: 'app' } };
-}
-
-function metric(text: string, name: string): number {
-  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : 0;
-}
-
-function quantile(text: string, q: number): number {
-  const buckets = [...text.matchAll(/^kairos_accept_to_applied_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
-  const total = buckets[buckets.length - 1]?.count ?? 0;
-  return buckets.find((b) => b.count >= q * total)?.le ?? NaN;
 }
 
 async function main() {
@@ -49,7 +39,7 @@ async function main() {
     timeoutMs: 90_000,
     env: { KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: TEST_POSTGRES_URL, KAIROS_DB_SCHEMA: schema, KAIROS_TOPIC: topic, KAIROS_PARTITIONS: '8', KAIROS_CONSUMER_GROUP: `${topic}.g`, LOG_LEVEL: 'error' },
   });
-  const applied = async () => metric(String((await requestJson(worker.baseUrl, 'GET', '/metrics', { apiKey: 'demo-admin' })).body), 'kairos_events_applied_total');
+  const applied = async () => metricValue(String((await requestJson(worker.baseUrl, 'GET', '/metrics', { apiKey: 'demo-admin' })).body), 'kairos_events_applied_total');
   const waitApplied = async (count: number) => {
     while ((await applied()) < count) await new Promise((resolve) => setTimeout(resolve, 20));
   };
@@ -88,7 +78,7 @@ async function main() {
       JSON.stringify(
         {
           benchmark: 'Kafka mode end to end (KafkaEventLog append → decisioning worker applied)',
-          openLoop: { rate: RATE, seconds: SECONDS, acceptToAppliedP50Seconds: quantile(latencyMetrics, 0.5), acceptToAppliedP99Seconds: quantile(latencyMetrics, 0.99) },
+          openLoop: { rate: RATE, seconds: SECONDS, acceptToAppliedP50Seconds: histogramQuantile(latencyMetrics, 'kairos_accept_to_applied_seconds', 0.5), acceptToAppliedP99Seconds: histogramQuantile(latencyMetrics, 'kairos_accept_to_applied_seconds', 0.99) },
           throughput: { events: sequence - before, producedPerSecond: Math.round(((sequence - before) * 1000) / producedMs), appliedPerSecond: Math.round(((sequence - before) * 1000) / appliedMs) },
         },
         null,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dirs = ['tools/bench', 'tools/simulator/src/bench'].filter((dir) => existsSync(join(root, dir)));
-const scripts = dirs.flatMap((dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('-bench.ts')).map((f) => join(dir, f)));
+const scripts = dirs.flatMap((dir) => readdirSync(join(root, dir)).filter((f) => /[-.]bench\.ts$/.test(f)).map((f) => join(dir, f)));
 let failed = 0;
 for (const script of scripts) {
   console.log(`\n== ${script}`);

@@ -2,6 +2,7 @@
 // `npm test`: every test tier against real infrastructure. Starts a Kafka broker (KRaft, jars from Maven Central,
 // cached outside the repo) unless KAFKA_BROKERS names one, checks PostgreSQL, then runs the unit, integration and
 // end-to-end tiers one after another and closes with one summary line ("tests: N passed, N failed").
+// --forceExit: a suite that leaks a handle (a child process pipe, a socket) must not hang CI after its results.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -60,7 +61,7 @@ async function main() {
   try {
     for (const tier of tiers) {
       const outputFile = join(resultsDir, `${tier}.json`);
-      const run = spawnSync('npx', ['jest', '-c', `jest.${tier}.config.js`, '--ci', '--json', `--outputFile=${outputFile}`, ...extraArgs], {
+      const run = spawnSync('npx', ['jest', '-c', `jest.${tier}.config.js`, '--ci', '--forceExit', '--json', `--outputFile=${outputFile}`, ...extraArgs], {
         cwd: root,
         env,
         stdio: 'inherit',

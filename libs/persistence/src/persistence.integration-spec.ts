@@ -1,28 +1,15 @@
 import type { DataSource } from 'typeorm';
-import { STORAGE_DIALECTS, freshStorageTarget } from '@kairos/testing';
-import { openDatabase, pendingSchemaChanges } from './data-source';
+import { STORAGE_DIALECTS, useFreshDatabase } from '@kairos/testing';
+import { pendingSchemaChanges } from './data-source';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { EventIndexRepository } from './repositories/event-index.repository';
 import { IdentityRepository } from './repositories/identity.repository';
 import { PartitionSnapshotRepository } from './repositories/partition-snapshot.repository';
 
 describe.each(STORAGE_DIALECTS)('persistence on %s', (dialect) => {
+  const database = useFreshDatabase(dialect);
   let dataSource: DataSource;
-  let dispose: () => void;
-  let schema: string | undefined;
-
-  beforeAll(async () => {
-    const fresh = freshStorageTarget(dialect);
-    dispose = fresh.dispose;
-    schema = fresh.target.dialect === 'postgres' ? fresh.target.schema : undefined;
-    dataSource = await openDatabase(fresh.target);
-  });
-
-  afterAll(async () => {
-    if (schema) await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await dataSource.destroy();
-    dispose();
-  });
+  beforeAll(() => (dataSource = database.dataSource()));
 
   it('migrates from empty with no drift between migrations and entities', async () => {
     await expect(pendingSchemaChanges(dataSource)).resolves.toEqual([]);

@@ -1,30 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { ApiKeyService } from '@kairos/access';
-import { ApiKeyRepository, openDatabase } from '@kairos/persistence';
-import { STORAGE_DIALECTS, freshStorageTarget } from '@kairos/testing';
+import { ApiKeyRepository } from '@kairos/persistence';
+import { STORAGE_DIALECTS, useFreshDatabase } from '@kairos/testing';
 import { RuntimeApiKeyStore } from './runtime-api-key-store';
 
 /** Reliability test Z4 on the real key table: no plaintext key at rest; a revoked key fails on the very next use. */
 describe.each(STORAGE_DIALECTS)('Z4: API keys at rest on %s', (dialect) => {
-  let database: DataSource;
-  let dispose: () => void;
-  let schema: string | undefined;
-
-  beforeAll(async () => {
-    const fresh = freshStorageTarget(dialect);
-    dispose = fresh.dispose;
-    schema = fresh.target.dialect === 'postgres' ? fresh.target.schema : undefined;
-    database = await openDatabase(fresh.target);
-  });
-
-  afterAll(async () => {
-    if (schema) await database.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await database.destroy();
-    dispose();
-  });
+  const fresh = useFreshDatabase(dialect);
 
   it('stores 100 issued keys without any plaintext and refuses a revoked key at once', async () => {
+    const database = fresh.dataSource();
+    const schema = fresh.schema();
     const service = new ApiKeyService({ store: new RuntimeApiKeyStore(new ApiKeyRepository(database)), pepper: 'z4-test-pepper-0123456789', demoKeysAllowed: false });
     const issued = [];
     for (let i = 0; i < 100; i++) issued.push(await service.issue({ role: i % 2 ? 'channel' : 'dpo', ...(i % 2 ? { channel: 'app' as const } : {}), label: `z4 key ${i}` }));

@@ -2,3 +2,4 @@ export * from './database-targets';
 export * from './event-factory';
 export * from './platform-process';
 export * from './kafka-broker';
+export * from './fresh-database';

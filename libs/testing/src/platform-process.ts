@@ -13,6 +13,17 @@ export interface PlatformProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
+function withoutModeSwitches(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { KAFKA_BROKERS: _kafka, DATABASE_URL: _database, ...rest } = env;
+  return rest;
+}
+
+/** Every platform process a test started and that still runs: killed when the test process exits, whatever happened. */
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -41,7 +52,9 @@ export async function startPlatformProcess(options: {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '-r', '@swc-node/register', `apps/${options.app ?? 'platform'}/src/main.ts`], {
     cwd: REPO_ROOT,
     env: {
-      ...process.env,
+      // The mode is the test's choice, never inherited: `npm test` exports KAFKA_BROKERS for the Kafka suites, and a
+      // platform that picked it up would silently run the embedded tests against Kafka.
+      ...withoutModeSwitches(process.env),
       NODE_ENV: 'development',
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -52,6 +65,8 @@ export async function startPlatformProcess(options: {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
