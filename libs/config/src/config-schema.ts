@@ -56,6 +56,9 @@ export const KAIROS_SETTINGS = {
     description: 'secret mixed into API-key hashes at rest (required in production)',
     sensitive: true,
   },
+  jwtIssuer: { env: 'KAIROS_JWT_ISSUER', schema: z.url().optional(), description: 'OIDC issuer (exact iss) whose JWTs humans may use; with KAIROS_JWT_AUDIENCE and KAIROS_JWT_JWKS_URL' },
+  jwtAudience: { env: 'KAIROS_JWT_AUDIENCE', schema: z.string().min(1).max(200).optional(), description: 'aud a JWT must carry for this API' },
+  jwtJwksUrl: { env: 'KAIROS_JWT_JWKS_URL', schema: z.url().optional(), description: "the identity provider's JWKS endpoint (signing keys)" },
   bodyLimitBytes: { env: 'KAIROS_BODY_LIMIT_BYTES', schema: integer(1024, 64 * 1024 * 1024).default(1024 * 1024), description: 'largest accepted request body, in bytes' },
 } as const satisfies Record<string, SettingDefinition<unknown>>;
 

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
     [{ KAFKA_BROKERS: 'localhost' }, /^KAFKA_BROKERS: must be a comma-separated list of host:port/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres:\/\/ URL \(got \(hidden\)\)$/],
     [{ NODE_ENV: 'production' }, /^KAIROS_API_KEY_PEPPER: is required when NODE_ENV=production$/],
+    [{ KAIROS_JWT_ISSUER: 'https://id.example.org' }, /^KAIROS_JWT_AUDIENCE: is required when any of/],
+    [{ KAIROS_JWT_JWKS_URL: 'not a url' }, /^KAIROS_JWT_JWKS_URL: /],
   ])('stops on %p with one sentence naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(message);

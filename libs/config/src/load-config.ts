@@ -23,6 +23,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KairosConfig {
   if (config.nodeEnv === 'production' && !config.apiKeyPepper) {
     throw new ConfigurationError('KAIROS_API_KEY_PEPPER', 'is required when NODE_ENV=production');
   }
+  const jwtSettings = [config.jwtIssuer, config.jwtAudience, config.jwtJwksUrl].filter((v) => v !== undefined).length;
+  if (jwtSettings !== 0 && jwtSettings !== 3) {
+    const missing = !config.jwtIssuer ? 'KAIROS_JWT_ISSUER' : !config.jwtAudience ? 'KAIROS_JWT_AUDIENCE' : 'KAIROS_JWT_JWKS_URL';
+    throw new ConfigurationError(missing, 'is required when any of KAIROS_JWT_ISSUER, KAIROS_JWT_AUDIENCE, KAIROS_JWT_JWKS_URL is set');
+  }
   return config;
 }
 

@@ -24,6 +24,9 @@ export async function createHttpApp(runtime: KairosRuntime, features: readonly T
         apiKeyStore: new RuntimeApiKeyStore(runtime.apiKeys),
         devMode: runtime.config.nodeEnv !== 'production',
         pepper: runtime.config.apiKeyPepper,
+        ...(runtime.config.jwtJwksUrl
+          ? { jwt: { issuer: runtime.config.jwtIssuer!, audience: runtime.config.jwtAudience!, jwksUrl: runtime.config.jwtJwksUrl } }
+          : {}),
       }),
       ...features,
     ],
