@@ -40,7 +40,7 @@ export class KairosRuntime {
     const database = await openStorage(config);
     try {
       const log = await openEventLog(config, new EventIndexRepository(database), logger);
-      const registry = defaultFeatureRegistry();
+      const registry = defaultFeatureRegistry({ lateToleranceMs: config.lateEventToleranceMs });
       const identities = new IdentityRepository(database);
       const worker = new PartitionWorker({
         registry,
