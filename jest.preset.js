@@ -22,5 +22,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(jose|feelin|dmn-moddle|moddle|moddle-xml|saxen|min-dash|lezer-feel|@lezer|@nestjs|temporal-polyfill|temporal-spec|temporal-utils)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(tsconfig.compilerOptions.paths, __dirname),
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/tmp/'],
+  // Anchored at the root: CI may clone the repo under /tmp itself.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/tmp/'],
 };

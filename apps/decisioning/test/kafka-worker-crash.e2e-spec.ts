@@ -16,8 +16,9 @@ import { PlatformProcess, TEST_POSTGRES_URL, ensureKafkaBroker, requestJson, sta
  */
 const PARTITIONS = 8;
 const CUSTOMERS = 1_000;
-const EVENTS = 10_000;
-const KILLS = 10;
+// CI size by default; the bench size of reliability.md is KAIROS_D1_EVENTS=30000 KAIROS_D1_KILLS=20.
+const EVENTS = Number(process.env.KAIROS_D1_EVENTS ?? 10_000);
+const KILLS = Number(process.env.KAIROS_D1_KILLS ?? 10);
 
 function eventFor(i: number, baseMs: number): CustomerEvent {
   const customerId = `d1-c-${i % CUSTOMERS}`;
