@@ -39,6 +39,8 @@ export interface LogConsumer {
   commit(partition: number, nextOffset: number): Promise<void>;
   /** The partitions this consumer owns right now. */
   assignedPartitions(): readonly number[];
+  /** Partitions held at a batch whose handler keeps failing (retried with back-off), with the last error. */
+  failingPartitions?(): ReadonlyMap<number, string>;
   /** Records not yet delivered to this consumer, per partition it owns. */
   lag(): Promise<ReadonlyMap<number, number>>;
   stop(): Promise<void>;

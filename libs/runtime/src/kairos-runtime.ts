@@ -102,6 +102,13 @@ export class KairosRuntime {
     });
   }
 
+  /** Readiness of the partition worker: false while a partition is held at a batch that keeps failing. */
+  workerHealth(): { ok: boolean; detail: string } {
+    const failing = this.consumer?.failingPartitions?.() ?? new Map<number, string>();
+    if (failing.size === 0) return { ok: true, detail: `${this.worker.ownedPartitions().length} partitions applied without errors` };
+    return { ok: false, detail: `partitions ${[...failing.keys()].join(', ')} are retrying a batch that failed` };
+  }
+
   async consumerLag(): Promise<ReadonlyMap<number, number>> {
     return this.consumer ? this.consumer.lag() : new Map();
   }

@@ -14,13 +14,14 @@ export class OperationsController {
   @ApiOperation({ summary: 'Liveness and readiness, with the event log and database checks' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const [log, database] = await Promise.all([this.runtime.log.health(), this.databaseHealth()]);
-    const ready = log.ok && database.ok;
+    const worker = this.runtime.workerHealth();
+    const ready = log.ok && database.ok && worker.ok;
     void reply.status(ready ? 200 : 503);
     return {
       status: ready ? 'ok' : 'degraded',
       live: true,
       ready,
-      checks: { eventLog: log, database },
+      checks: { eventLog: log, database, partitionWorker: worker },
       partitions: { owned: this.runtime.worker.ownedPartitions().length, total: this.runtime.config.partitions },
     };
   }
