@@ -39,7 +39,7 @@ export function writeCustomer(writer: ByteWriter, store: PartitionProfileStore, 
 
   for (const group of layout.groups) {
     const series = store.series[group.index];
-    const count = series.openList(rows.i32[i + I_REFS + group.index]);
+    const count = series.arena.openList(rows.i32[i + I_REFS + group.index]);
     writer.u16(count);
     const { chunk, base } = series.arena;
     for (let cell = 0; cell < count * series.width; cell++) writer.f64(chunk[base + 1 + cell]);
@@ -47,7 +47,7 @@ export function writeCustomer(writer: ByteWriter, store: PartitionProfileStore, 
 
   for (const set of layout.sets) {
     const values = store.sets[set.index];
-    const count = values.openList(rows.i32[i + rows.setRefs + set.index]);
+    const count = values.arena.openList(rows.i32[i + rows.setRefs + set.index]);
     writer.u16(count);
     const { chunk, base } = values.arena;
     for (let entry = 0; entry < count; entry++) {
@@ -111,7 +111,7 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
     const count = reader.u16();
     if (count > group.retainBuckets) throw new InvalidRecordError('bucket list longer than its window');
     const series = store.series[group.index];
-    rows.i32[i + I_REFS + group.index] = series.newList(count);
+    rows.i32[i + I_REFS + group.index] = series.arena.newList(count);
     const { chunk, base } = series.arena;
     for (let cell = 0; cell < count * series.width; cell++) chunk[base + 1 + cell] = reader.f64();
   }
@@ -120,7 +120,7 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
     const count = reader.u16();
     if (count > set.maxEntries) throw new InvalidRecordError('value set larger than its bound');
     const values = store.sets[set.index];
-    rows.i32[i + rows.setRefs + set.index] = values.newList(count);
+    rows.i32[i + rows.setRefs + set.index] = values.arena.newList(count);
     const { chunk, base } = values.arena;
     for (let entry = 0; entry < count; entry++) {
       chunk[base + 1 + entry * 2] = stringId(reader.u32(), false);

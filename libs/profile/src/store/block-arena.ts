@@ -119,6 +119,34 @@ export class BlockArena {
     return grown;
   }
 
+  /**
+   * Lists are blocks whose first cell holds their entry count. Locates list `ref` and returns its entry count; 0 for
+   * none.
+   */
+  openList(ref: number): number {
+    if (ref === NO_BLOCK) return 0;
+    this.locate(ref);
+    return this.chunk[this.base];
+  }
+
+  /** Allocates and locates a list of exactly `count` entries for the caller to fill; NO_BLOCK when empty. */
+  newList(count: number): number {
+    if (count === 0) return NO_BLOCK;
+    const ref = this.allocate(count);
+    this.chunk[this.base] = count;
+    return ref;
+  }
+
+  /** Rebuilds a list from `count` entries of flat cells (as a snapshot writes them). */
+  restoreList(cells: Float64Array | readonly number[], count: number): number {
+    if (count === 0) return NO_BLOCK;
+    const ref = this.allocate(count);
+    const { chunk, base } = this;
+    for (let i = 0; i < count * this.entryWidth; i++) chunk[base + 1 + i] = cells[i];
+    chunk[base] = count;
+    return ref;
+  }
+
   get bytes(): number {
     let total = 0;
     for (const sizeClass of this.classes) total += sizeClass.bytes;

@@ -31,7 +31,7 @@ export class BucketSeries {
     if (ref === NO_BLOCK) return NO_BLOCK;
     source.arena.locate(ref);
     const { chunk, base } = source.arena;
-    return this.restore(chunk.subarray(base + 1, base + 1 + chunk[base] * this.width), chunk[base]);
+    return this.arena.restoreList(chunk.subarray(base + 1, base + 1 + chunk[base] * this.width), chunk[base]);
   }
 
   /**
@@ -130,28 +130,4 @@ export class BucketSeries {
     return out;
   }
 
-  /** Locates list `ref` (`arena.chunk`, `arena.base`) and returns its entry count; 0 for none. */
-  openList(ref: number): number {
-    if (ref === NO_BLOCK) return 0;
-    this.arena.locate(ref);
-    return this.arena.chunk[this.arena.base];
-  }
-
-  /** Allocates and locates a list of exactly `count` entries for the caller to fill; NO_BLOCK when empty. */
-  newList(count: number): number {
-    if (count === 0) return NO_BLOCK;
-    const ref = this.arena.allocate(count);
-    this.arena.chunk[this.arena.base] = count;
-    return ref;
-  }
-
-  /** Rebuilds a list from `entries` flat cells (as written by a snapshot). */
-  restore(cells: Float64Array | readonly number[], count: number): number {
-    if (count === 0) return NO_BLOCK;
-    const ref = this.arena.allocate(count);
-    const { chunk, base } = this.arena;
-    for (let i = 0; i < count * this.width; i++) chunk[base + 1 + i] = cells[i];
-    chunk[base] = count;
-    return ref;
-  }
 }

@@ -25,7 +25,7 @@ export class RecentValueSet {
     if (ref === NO_BLOCK) return NO_BLOCK;
     source.arena.locate(ref);
     const { chunk, base } = source.arena;
-    return this.restore(chunk.subarray(base + 1, base + 1 + chunk[base] * 2), chunk[base]);
+    return this.arena.restoreList(chunk.subarray(base + 1, base + 1 + chunk[base] * 2), chunk[base]);
   }
 
   /** Records `valueId` seen at `atMs`, first dropping values last seen before `horizonMs`; returns the (possibly moved) ref. */
@@ -111,30 +111,6 @@ export class RecentValueSet {
     const out: [number, number][] = [];
     for (let index = 0; index < chunk[base]; index++) out.push([chunk[base + 1 + index * 2], chunk[base + 2 + index * 2]]);
     return out;
-  }
-
-  /** Locates list `ref` (`arena.chunk`, `arena.base`) and returns its entry count; 0 for none. */
-  openList(ref: number): number {
-    if (ref === NO_BLOCK) return 0;
-    this.arena.locate(ref);
-    return this.arena.chunk[this.arena.base];
-  }
-
-  /** Allocates and locates a list of exactly `count` entries for the caller to fill; NO_BLOCK when empty. */
-  newList(count: number): number {
-    if (count === 0) return NO_BLOCK;
-    const ref = this.arena.allocate(count);
-    this.arena.chunk[this.arena.base] = count;
-    return ref;
-  }
-
-  restore(cells: Float64Array | readonly number[], count: number): number {
-    if (count === 0) return NO_BLOCK;
-    const ref = this.arena.allocate(count);
-    const { chunk, base } = this.arena;
-    for (let i = 0; i < count * 2; i++) chunk[base + 1 + i] = cells[i];
-    chunk[base] = count;
-    return ref;
   }
 
   private isOlder(seenA: number, valueA: number, seenB: number, valueB: number): boolean {
