@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProcess, atmPinFailedEvent, loginEvent, requestJson, startPlatformProcess } from '@kairos/testing';
+import { PlatformProcess, atmPinFailedEvent, loginEvent, postRaw, requestJson, startPlatformProcess } from '@kairos/testing';
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -55,7 +55,7 @@ describe('platform over HTTP (embedded mode, real socket)', () => {
   it('P2: refuses more than 1,000 events and bodies over 1 MiB with 413, and non-JSON with 415', async () => {
     const tooMany = await post({ events: Array.from({ length: 1001 }, () => loginEvent('c-big')) });
     expect(tooMany.status).toBe(413);
-    const huge = await post({ events: [loginEvent('c-big', { source: 'x'.repeat(1_100_000) })] });
+    const huge = await postRaw(platform.baseUrl, '/v1/events', 'demo-channel', JSON.stringify({ events: [loginEvent('c-big', { source: 'x'.repeat(1_100_000) })] }));
     expect(huge.status).toBe(413);
     const text = await requestJson(platform.baseUrl, 'POST', '/v1/events', { apiKey: 'demo-channel', rawBody: 'hello', contentType: 'text/plain' });
     expect(text.status).toBe(415);
@@ -76,7 +76,7 @@ describe('platform over HTTP (embedded mode, real socket)', () => {
     for (let round = 0; round < 50; round++) {
       for (const [rawBody, status] of bodies) {
         const started = performance.now();
-        const response = await requestJson(platform.baseUrl, 'POST', '/v1/events', { apiKey: 'demo-channel', rawBody });
+        const response = await postRaw(platform.baseUrl, '/v1/events', 'demo-channel', rawBody);
         durations.push(performance.now() - started);
         expect(response.status).toBe(status);
       }

@@ -6,6 +6,7 @@ import { AccessModule } from '@kairos/access';
 import { ApiDocsController, ApiDocument } from './api-docs.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { KairosRuntime } from './kairos-runtime';
+import { refuseOversizedBodiesCleanly } from './oversized-body-guard';
 import { PinoNestLogger } from './pino-nest-logger';
 import { RuntimeModule } from './runtime.module';
 import { RuntimeApiKeyStore } from './runtime-api-key-store';
@@ -47,8 +48,10 @@ export async function createHttpApp(runtime: KairosRuntime, features: readonly T
     bodyParser: true,
   });
   app.useGlobalFilters(new HttpErrorFilter(runtime.logger.child({ component: 'http-errors' })));
+  const fastify = app.getHttpAdapter().getInstance();
   // JSON only: without this Fastify would parse text/plain and hand our validators a string instead of a 415.
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  fastify.removeContentTypeParser('text/plain');
+  refuseOversizedBodiesCleanly(fastify, runtime.config.bodyLimitBytes);
   app.enableShutdownHooks();
 
   const config = new DocumentBuilder()

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -123,4 +124,30 @@ export async function requestJson(
     // not JSON (metrics)
   }
   return { status: response.status, body, headers: response.headers };
+}
+
+/**
+ * POSTs a raw body with node:http and reports the server's answer even when the server answered early and closed
+ * the connection while the body was still being sent (as it must for a body over the limit). fetch throws EPIPE in
+ * that case although the response arrived. Rejects only when no response arrives at all.
+ */
+export function postRaw(baseUrl: string, path: string, apiKey: string, body: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const request = httpRequest(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
+    request.on('response', (response) => {
+      answered = true;
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+      response.on('error', () => resolve({ status: response.statusCode ?? 0 }));
+    });
+    request.on('error', (error) => {
+      // The response may still be in flight behind the write error; give it a moment before calling it lost.
+      setTimeout(() => answered || reject(error), 1_000);
+    });
+    request.end(body);
+  });
 }
