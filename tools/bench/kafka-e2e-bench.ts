@@ -37,7 +37,7 @@ async function main() {
     app: 'decisioning',
     dataDir,
     timeoutMs: 90_000,
-    env: { KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: TEST_POSTGRES_URL, KAIROS_DB_SCHEMA: schema, KAIROS_TOPIC: topic, KAIROS_PARTITIONS: '8', KAIROS_CONSUMER_GROUP: `${topic}.g`, LOG_LEVEL: 'error' },
+    env: { KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: TEST_POSTGRES_URL, KAIROS_MASTER_KEY: randomBytes(32).toString('base64'), KAIROS_DB_SCHEMA: schema, KAIROS_TOPIC: topic, KAIROS_PARTITIONS: '8', KAIROS_CONSUMER_GROUP: `${topic}.g`, LOG_LEVEL: 'error' },
   });
   const applied = async () => metricValue(String((await requestJson(worker.baseUrl, 'GET', '/metrics', { apiKey: 'demo-admin' })).body), 'kairos_events_applied_total');
   const waitApplied = async (count: number) => {

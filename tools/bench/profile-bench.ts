@@ -1,3 +1,4 @@
+import { seededRandom as random } from '@kairos/random';
 /**
  * Profile store benchmark: folds a synthetic, seeded event stream for N customers and reports memory per customer,
  * single-core fold throughput, GC pauses, feature read throughput and snapshot size/speed.
@@ -54,18 +55,6 @@ function parseOptions(argv: readonly string[]): Options {
     }
   }
   return options;
-}
-
-/** mulberry32: small, fast, seedable. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DAY_MS = 86_400_000;

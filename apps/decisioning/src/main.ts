@@ -3,4 +3,4 @@ import { CustomerStateHttpModule } from '@kairos/customer-state';
 import { runProcess } from '@kairos/runtime';
 
 /** Distributed mode: a partition-owning worker. Start several; the consumer group shares the partitions among them. */
-void runProcess({ name: 'decisioning', features: [CustomerStateHttpModule], ownsPartitions: true, consumesSourceTopic: false });
+void runProcess({ name: 'decisioning', features: [CustomerStateHttpModule], ownsPartitions: true, consumesSourceTopic: false, governs: false });

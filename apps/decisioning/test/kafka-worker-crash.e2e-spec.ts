@@ -7,7 +7,7 @@ import { CustomerEvent } from '@kairos/contracts';
 import { KafkaEventLog } from '@kairos/event-log';
 import { EventIndexRepository, openDatabase } from '@kairos/persistence';
 import { PartitionProfileStore, defaultFeatureRegistry, profileOf, profileView } from '@kairos/profile';
-import { PlatformProcess, TEST_POSTGRES_URL, ensureKafkaBroker, requestJson, startPlatformProcess } from '@kairos/testing';
+import { PlatformProcess, TEST_POSTGRES_URL, ensureKafkaBroker, requestJson, startPlatformProcess, watchCommittedOffsets } from '@kairos/testing';
 
 /**
  * Reliability test D1 (CI size): distributed mode — Kafka log, PostgreSQL snapshots — with a real decisioning worker
@@ -63,6 +63,7 @@ describe('D1: kill -9 of a Kafka-mode decisioning worker', () => {
     const env = {
       KAFKA_BROKERS: kafka.brokers.join(','),
       DATABASE_URL: TEST_POSTGRES_URL,
+      KAIROS_MASTER_KEY: randomBytes(32).toString('base64'),
       KAIROS_DB_SCHEMA: schema,
       KAIROS_TOPIC: topic,
       KAIROS_CONSUMER_GROUP: `${topic}.workers`,
@@ -76,6 +77,7 @@ describe('D1: kill -9 of a Kafka-mode decisioning worker', () => {
     const chunk = EVENTS / KILLS;
     let random = 7;
     const nextRandom = () => ((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const offsetWatch = await watchCommittedOffsets({ brokers: kafka.brokers, groupId: env.KAIROS_CONSUMER_GROUP, topic });
 
     for (let round = 0; round < KILLS; round++) {
       worker = await startPlatformProcess({ app: 'decisioning', dataDir, env, timeoutMs: 90_000 });
@@ -126,8 +128,11 @@ describe('D1: kill -9 of a Kafka-mode decisioning worker', () => {
     } while (mismatches.length > 0 && Date.now() < deadline);
 
     expect(mismatches.slice(0, 5)).toEqual([]);
+    const { regressions, samples } = await offsetWatch.stop();
+    expect(samples).toBeGreaterThan(10);
+    expect(regressions).toEqual([]);
     const applied = [...reference.values()].reduce((sum, store) => sum + store.lastAppliedOffset + 1, 0);
     expect(applied).toBe(EVENTS);
-    process.stdout.write(`D1: ${EVENTS} tried, ${EVENTS} held, 0 lost, 0 duplicated; ${KILLS} kills of the worker, state == reference fold for ${CUSTOMERS} customers\n`);
+    process.stdout.write(`D1: ${EVENTS} tried, ${EVENTS} held, 0 lost, 0 duplicated; ${KILLS} kills of the worker, state == reference fold for ${CUSTOMERS} customers; committed offsets monotonic over ${samples} samples\n`);
   }, 600_000);
 });

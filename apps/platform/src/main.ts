@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { CustomerStateHttpModule } from '@kairos/customer-state';
-import { IngestionHttpModule } from '@kairos/ingestion';
-import { KairosRuntime, runProcess } from '@kairos/runtime';
+import { KairosRuntime, PLATFORM_FEATURES, runProcess } from '@kairos/runtime';
 import { loadDemoPopulationOnce } from './demo-population-loader';
 
 const DEMO_ROLES = ['channel', 'rule-modeler', 'data-scientist', 'content-author', 'content-reviewer', 'dpo', 'admin'];
@@ -9,9 +7,10 @@ const DEMO_ROLES = ['channel', 'rule-modeler', 'data-scientist', 'content-author
 /** The embedded default: every Kairos service in one process, on one SQLite file and the in-process log. */
 void runProcess({
   name: 'platform',
-  features: [IngestionHttpModule, CustomerStateHttpModule],
+  features: PLATFORM_FEATURES,
   ownsPartitions: true,
   consumesSourceTopic: true,
+  governs: true,
   afterStart: async (runtime: KairosRuntime, baseUrl: string) => {
     const dev = runtime.config.nodeEnv !== 'production';
     const loaded = dev && runtime.config.demoPopulation ? await loadDemoPopulationOnce(runtime) : 0;

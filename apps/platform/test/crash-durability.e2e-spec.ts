@@ -43,9 +43,10 @@ describe('D2: kill -9 of the embedded platform while events are posted', () => {
       const startedMs = Date.now() - roundStart;
       const baseUrl = platform.baseUrl;
       let crashed = false;
-      // Each round sends a share of what is left (the last round everything), so every kill lands while posting.
+      // Each round sends more than its share of what is left (the last round everything) and the kill comes early,
+      // so every kill lands while posting.
       const remaining = batches.map((_, b) => b).filter((b) => !acknowledged.has(b));
-      const pending = round < KILLS ? remaining.slice(0, Math.ceil((remaining.length / (KILLS - round + 1)) * 1.5)) : remaining;
+      const pending = round < KILLS ? remaining.slice(0, Math.ceil((remaining.length / (KILLS - round + 1)) * 3)) : remaining;
       const send = async () => {
         while (pending.length > 0 && !crashed) {
           const b = pending.shift()!;
@@ -63,7 +64,7 @@ describe('D2: kill -9 of the embedded platform while events are posted', () => {
       };
       const senders = Array.from({ length: CONCURRENCY }, send);
       if (round < KILLS) {
-        await new Promise((resolve) => setTimeout(resolve, 50 + nextRandom() * 250));
+        await new Promise((resolve) => setTimeout(resolve, 20 + nextRandom() * 130));
         crashed = true;
         await platform.kill('SIGKILL');
       }

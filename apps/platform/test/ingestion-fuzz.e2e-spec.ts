@@ -26,7 +26,8 @@ const malformedPayloads = fc.oneof(
   // A valid event with an unknown field of any name and value (strict schemas refuse it).
   fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', CANARY), anyJson).map(([key, value]) => {
     const event = atmPinFailedEvent('c-fuzz');
-    return JSON.parse(JSON.stringify(event).replace(/^\{/, `{${JSON.stringify(key)}:${JSON.stringify(value ?? null)},`));
+    // A replacer function, because a replacement string would expand `$'` and `$&` that the generated value may contain.
+    return JSON.parse(JSON.stringify(event).replace(/^\{/, () => `{${JSON.stringify(key)}:${JSON.stringify(value ?? null)},`));
   }),
   // A valid event with one field type-confused.
   fc.tuple(fc.constantFrom('id', 'type', 'customerId', 'occurredAt', 'source', 'data'), fc.oneof(fc.integer(), fc.boolean(), fc.array(fc.nat()), fc.constant(null), oddText)).map(

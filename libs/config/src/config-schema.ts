@@ -59,6 +59,43 @@ export const KAIROS_SETTINGS = {
   jwtIssuer: { env: 'KAIROS_JWT_ISSUER', schema: z.url().optional(), description: 'OIDC issuer (exact iss) whose JWTs humans may use; with KAIROS_JWT_AUDIENCE and KAIROS_JWT_JWKS_URL' },
   jwtAudience: { env: 'KAIROS_JWT_AUDIENCE', schema: z.string().min(1).max(200).optional(), description: 'aud a JWT must carry for this API' },
   jwtJwksUrl: { env: 'KAIROS_JWT_JWKS_URL', schema: z.url().optional(), description: "the identity provider's JWKS endpoint (signing keys)" },
+  masterKey: {
+    env: 'KAIROS_MASTER_KEY',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters)')
+      .optional(),
+    description: 'key-encryption key wrapping the per-customer data keys (crypto-shredding); embedded dev generates master.key in the data dir',
+    sensitive: true,
+  },
+  auditSigningKeyFile: {
+    env: 'KAIROS_AUDIT_SIGNING_KEY_FILE',
+    schema: z.string().min(1).optional(),
+    description: 'PEM file of the Ed25519 key signing audit checkpoints (never in the database); embedded dev generates one in the data dir',
+  },
+  auditCheckpointDir: {
+    env: 'KAIROS_AUDIT_CHECKPOINT_DIR',
+    schema: z.string().min(1).optional(),
+    description: 'directory outside the database where signed audit checkpoints are appended (default: <data dir>/audit-checkpoints)',
+  },
+  auditCheckpointEveryMs: {
+    env: 'KAIROS_AUDIT_CHECKPOINT_EVERY_MS',
+    schema: integer(1_000, 86_400_000).default(60_000),
+    description: 'sign a checkpoint over all audit chain heads at least this often, in ms',
+  },
+  retentionEveryMs: {
+    env: 'KAIROS_RETENTION_EVERY_MS',
+    schema: integer(60_000, 7 * 86_400_000).default(3_600_000),
+    description: 'how often the retention job deletes data beyond its policy window, in ms',
+  },
+  llmBaseUrl: {
+    env: 'KAIROS_LLM_BASE_URL',
+    schema: z.url().optional(),
+    description: 'OpenAI-compatible endpoint for drafting content (OpenAI, Azure OpenAI, vLLM, Ollama); unset = offline template drafter',
+  },
+  llmModel: { env: 'KAIROS_LLM_MODEL', schema: z.string().min(1).max(200).default('gpt-4o-mini'), description: 'model name sent to the drafting endpoint' },
+  llmApiKey: { env: 'KAIROS_LLM_API_KEY', schema: z.string().min(1).optional(), description: 'API key of the drafting endpoint', sensitive: true },
+  llmTimeoutMs: { env: 'KAIROS_LLM_TIMEOUT_MS', schema: integer(1_000, 300_000).default(30_000), description: 'timeout of one drafting request, in ms' },
   bodyLimitBytes: { env: 'KAIROS_BODY_LIMIT_BYTES', schema: integer(1024, 64 * 1024 * 1024).default(1024 * 1024), description: 'largest accepted request body, in bytes' },
 } as const satisfies Record<string, SettingDefinition<unknown>>;
 

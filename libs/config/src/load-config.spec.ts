@@ -16,14 +16,19 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production' }, /^KAIROS_API_KEY_PEPPER: is required when NODE_ENV=production$/],
     [{ KAIROS_JWT_ISSUER: 'https://id.example.org' }, /^KAIROS_JWT_AUDIENCE: is required when any of/],
     [{ KAIROS_JWT_JWKS_URL: 'not a url' }, /^KAIROS_JWT_JWKS_URL: /],
+    [{ DATABASE_URL: 'postgres://db/kairos' }, /^KAIROS_MASTER_KEY: is required when DATABASE_URL is set/],
+    [{ KAIROS_MASTER_KEY: 'too-short' }, /^KAIROS_MASTER_KEY: must be 32 bytes in base64 \(44 characters\) \(got \(hidden\)\)$/],
   ])('stops on %p with one sentence naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(message);
   });
 
   it('masks sensitive settings when described', () => {
-    const described = describeConfig(loadConfig({ DATABASE_URL: 'postgres://user:secret@db/kairos' }));
+    const masterKey = Buffer.alloc(32, 7).toString('base64');
+    const described = describeConfig(loadConfig({ DATABASE_URL: 'postgres://user:secret@db/kairos', KAIROS_MASTER_KEY: masterKey }));
     expect(described.DATABASE_URL).toBe('****');
+    expect(described.KAIROS_MASTER_KEY).toBe('****');
     expect(JSON.stringify(described)).not.toContain('secret');
+    expect(JSON.stringify(described)).not.toContain(masterKey);
   });
 });

@@ -23,6 +23,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KairosConfig {
   if (config.nodeEnv === 'production' && !config.apiKeyPepper) {
     throw new ConfigurationError('KAIROS_API_KEY_PEPPER', 'is required when NODE_ENV=production');
   }
+  if (config.databaseUrl && !config.masterKey) {
+    // Processes sharing PostgreSQL must share the key-encryption key, or one could not open what another sealed.
+    throw new ConfigurationError('KAIROS_MASTER_KEY', 'is required when DATABASE_URL is set (every process must wrap customer keys with the same key)');
+  }
   const jwtSettings = [config.jwtIssuer, config.jwtAudience, config.jwtJwksUrl].filter((v) => v !== undefined).length;
   if (jwtSettings !== 0 && jwtSettings !== 3) {
     const missing = !config.jwtIssuer ? 'KAIROS_JWT_ISSUER' : !config.jwtAudience ? 'KAIROS_JWT_AUDIENCE' : 'KAIROS_JWT_JWKS_URL';

@@ -1,8 +1,7 @@
 import type { CustomerEvent, LoggedEvent } from '@kairos/contracts';
-import { KairosMetrics, createLogger } from '@kairos/observability';
-import type { PartitionSnapshotRepository, StoredSnapshot } from '@kairos/persistence';
-import { defaultFeatureRegistry, profileOf, profileView } from '@kairos/profile';
-import { PartitionWorker } from './partition-worker';
+import { profileOf, profileView } from '@kairos/profile';
+import type { PartitionWorker } from './partition-worker';
+import { inMemoryWorker } from './testing/in-memory-worker';
 
 function record(offset: number, id: string): LoggedEvent {
   const event: CustomerEvent = { id, type: 'login', customerId: 'c-1', occurredAt: new Date(offset * 1000).toISOString(), occurredAtMs: offset * 1000, receivedAtMs: offset * 1000, source: 'test', data: { channel: 'web' } };
@@ -10,18 +9,7 @@ function record(offset: number, id: string): LoggedEvent {
 }
 
 function workerWith(dedupeWindow: number) {
-  const saved: StoredSnapshot[] = [];
-  const snapshots = { newestFirst: async () => [...saved].reverse(), save: async (s: StoredSnapshot) => void saved.push(s) } as unknown as PartitionSnapshotRepository;
-  const worker = new PartitionWorker({
-    registry: defaultFeatureRegistry(),
-    snapshots,
-    metrics: new KairosMetrics({ collectProcessMetrics: false }),
-    logger: createLogger({ level: 'silent' }),
-    snapshotEveryEvents: 1_000,
-    snapshotEveryMs: 60_000,
-    dedupeWindow,
-  });
-  return { worker, saved };
+  return inMemoryWorker({ dedupeWindow });
 }
 
 const eventCount = (worker: PartitionWorker) => {

@@ -2,6 +2,7 @@ import type { LoggedEvent } from '@kairos/contracts';
 import type { LogConsumer, PartitionConsumerHandler } from '@kairos/event-log';
 import type { KairosMetrics, Logger } from '@kairos/observability';
 import type { PartitionSnapshotRepository } from '@kairos/persistence';
+import type { PersonalDataOpener } from '@kairos/privacy';
 import { FeatureRegistry, PartitionProfileStore, SnapshotCorruptError, SnapshotIncompatibleError, decodeSnapshot, encodeSnapshot } from '@kairos/profile';
 import { createHash } from 'node:crypto';
 import { AppliedOffsets } from './applied-offsets';
@@ -20,6 +21,21 @@ export interface PartitionWorkerOptions {
    * refuses duplicate ids itself; Kafka cannot, so the distributed mode sets this.
    */
   readonly dedupeWindow?: number;
+  /**
+   * Opens sealed personal fields before the fold sees an event (crypto-shredding). Without it, sealed values would
+   * reach the fold as ciphertext: every process whose ingestion seals must set it.
+   */
+  readonly opener?: PersonalDataOpener;
+  /**
+   * Deletes the snapshots an erased profile may live on. After applying a `customer_erased` event the worker writes
+   * a fresh snapshot and then removes the partition's snapshots older than the erasure (Art. 17).
+   */
+  readonly erasedSnapshots?: ErasedSnapshotPurge;
+}
+
+/** Removes a partition's snapshots taken before `offset` (implemented by ErasureRepository in @kairos/persistence). */
+export interface ErasedSnapshotPurge {
+  deleteSnapshotsBefore(partition: number, offset: number): Promise<number>;
 }
 
 interface OwnedPartition {
@@ -28,6 +44,8 @@ interface OwnedPartition {
   readonly recentIds: RecentEventIds | null;
   appliedSinceSnapshot: number;
   snapshotting: Promise<void> | null;
+  /** Offset of the latest applied `customer_erased` whose older snapshots are not deleted yet, or -1. */
+  purgeSnapshotsBefore: number;
 }
 
 /** Listens to what a partition worker does, so later stages (triggers, rules, decisions) can hook in. */
@@ -65,7 +83,7 @@ export class PartitionWorker implements PartitionConsumerHandler {
     for (const partition of partitions) {
       const store = await this.restore(partition);
       const recentIds = this.options.dedupeWindow ? new RecentEventIds(this.options.dedupeWindow) : null;
-      this.owned.set(partition, { store, applied: new AppliedOffsets(), recentIds, appliedSinceSnapshot: 0, snapshotting: null });
+      this.owned.set(partition, { store, applied: new AppliedOffsets(), recentIds, appliedSinceSnapshot: 0, snapshotting: null, purgeSnapshotsBefore: -1 });
       starts.set(partition, store.lastAppliedOffset + 1);
     }
     this.options.logger.info({ partitions }, 'partitions assigned');
@@ -85,11 +103,14 @@ export class PartitionWorker implements PartitionConsumerHandler {
     this.options.logger.info({ partitions }, 'partitions revoked');
   }
 
-  async onRecords(partition: number, records: readonly LoggedEvent[]): Promise<void> {
+  async onRecords(partition: number, sealedRecords: readonly LoggedEvent[]): Promise<void> {
     const owned = this.owned.get(partition);
     if (!owned) return;
+    // Keys of the whole batch in one query; a field whose key is destroyed reaches the fold as absent.
+    const records = this.options.opener ? await this.options.opener.openRecords(sealedRecords) : sealedRecords;
     const now = this.clock();
     let applied = 0;
+    let erasedAt = -1;
     for (const record of records) {
       if (record.offset <= owned.store.lastAppliedOffset) continue;
       if (owned.recentIds && !owned.recentIds.add(record.event.id)) {
@@ -98,6 +119,8 @@ export class PartitionWorker implements PartitionConsumerHandler {
         this.options.metrics.eventsDuplicate.inc();
         continue;
       }
+      // Even an erasure that finds no profile here rewrites the snapshots: an older one may still hold it.
+      if (record.event.type === 'customer_erased') erasedAt = record.offset;
       if (!owned.store.apply(record)) continue;
       owned.applied.record(record.offset, now);
       this.options.metrics.acceptToApplied.observe(Math.max(0, now - record.event.receivedAtMs) / 1000);
@@ -106,7 +129,13 @@ export class PartitionWorker implements PartitionConsumerHandler {
     this.options.metrics.eventsApplied.inc(applied);
     owned.appliedSinceSnapshot += applied;
     for (const listener of this.listeners) listener(partition, records, owned.store);
-    if (owned.appliedSinceSnapshot >= this.options.snapshotEveryEvents) await this.snapshot(partition, owned);
+    if (erasedAt >= 0) {
+      owned.purgeSnapshotsBefore = erasedAt;
+      // The state is applied either way; a failed rewrite stays pending and is retried with the next snapshot.
+      await this.snapshot(partition, owned).catch((error: Error) =>
+        this.options.logger.warn({ partition, err: error.message }, 'snapshot after an erasure failed; retrying at the next interval'),
+      );
+    } else if (owned.appliedSinceSnapshot >= this.options.snapshotEveryEvents) await this.snapshot(partition, owned);
   }
 
   store(partition: number): PartitionProfileStore | undefined {
@@ -134,7 +163,7 @@ export class PartitionWorker implements PartitionConsumerHandler {
 
   private async snapshotChanged(): Promise<void> {
     for (const [partition, owned] of this.owned) {
-      if (owned.appliedSinceSnapshot === 0) continue;
+      if (owned.appliedSinceSnapshot === 0 && owned.purgeSnapshotsBefore < 0) continue;
       await this.snapshot(partition, owned).catch((error: Error) =>
         this.options.logger.warn({ partition, err: error.message }, 'periodic snapshot failed; retrying at the next interval'),
       );
@@ -153,6 +182,7 @@ export class PartitionWorker implements PartitionConsumerHandler {
       await this.options.snapshots.save({ partition, offset, createdAtMs: this.clock(), checksum, data });
       owned.appliedSinceSnapshot = Math.max(0, owned.appliedSinceSnapshot - applied);
       this.options.metrics.snapshotsWritten.inc();
+      await this.purgeErasedSnapshots(partition, owned, offset);
       await this.consumer?.commit(partition, offset + 1);
     })();
     owned.snapshotting = run;
@@ -161,6 +191,19 @@ export class PartitionWorker implements PartitionConsumerHandler {
     } finally {
       owned.snapshotting = null;
     }
+  }
+
+  /**
+   * Once a snapshot at or after an erasure is stored, the older ones — which may still hold the erased profile —
+   * are deleted. A crash before this leaves the erasure's record in the log after the restored snapshot: the
+   * replay applies it again and the purge happens then.
+   */
+  private async purgeErasedSnapshots(partition: number, owned: OwnedPartition, snapshotOffset: number): Promise<void> {
+    const erasedAt = owned.purgeSnapshotsBefore;
+    if (erasedAt < 0 || snapshotOffset < erasedAt || !this.options.erasedSnapshots) return;
+    const deleted = await this.options.erasedSnapshots.deleteSnapshotsBefore(partition, erasedAt);
+    if (owned.purgeSnapshotsBefore === erasedAt) owned.purgeSnapshotsBefore = -1;
+    this.options.logger.info({ partition, erasedAt, deleted }, 'snapshots older than an erasure deleted');
   }
 
   /** Newest snapshot that decodes; a corrupt one is skipped (and counted), never served. None → full replay. */

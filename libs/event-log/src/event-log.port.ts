@@ -67,11 +67,49 @@ export interface EventLog {
   locate(eventId: string): Promise<EventLocation | null>;
   /** Reads stored records of one partition from `fromOffset`, at most `limit` (for replays and simulations). */
   read(partition: number, fromOffset: number, limit: number): Promise<readonly LoggedEvent[]>;
+  /**
+   * Every stored event of one customer, in offset order (all of a customer's events share one partition). For the
+   * data-subject access and portability export (Art. 15/20 GDPR), not for hot paths.
+   */
+  readCustomer(customerId: string): Promise<readonly LoggedEvent[]>;
   /** Joins `groupId` and starts delivering records of the partitions this process is assigned. */
   consume(groupId: string, handler: PartitionConsumerHandler): Promise<LogConsumer>;
+  /**
+   * Applies the retention window of raw events (G5). The embedded log deletes what is older than the window and no
+   * longer needed by any consumer group; Kafka sets the topics' `retention.ms` and the broker deletes.
+   */
+  enforceRetention(request: LogRetentionRequest): Promise<LogRetentionReport>;
   health(): Promise<LogHealth>;
   close(): Promise<void>;
 }
+
+export interface LogRetentionRequest {
+  /** How long a record is kept after it passed ingestion (its `receivedAtMs`), ms. */
+  readonly retentionMs: number;
+  /** "Now" of the retention run (a controllable clock in tests). */
+  readonly nowMs: number;
+  /**
+   * Per partition, the first offset that stays whatever its age: the caller's proof of what state still needs
+   * (e.g. newest valid snapshot offset + 1). Honoured by the embedded log; Kafka deletes by time only.
+   */
+  readonly keepFrom?: ReadonlyMap<number, number>;
+}
+
+/** What the log did for retention; counts and names only, never personal data. */
+export type LogRetentionReport =
+  | {
+      readonly kind: 'purged';
+      readonly cutoffMs: number;
+      /** Records deleted by this run. */
+      readonly deleted: number;
+      /** Records older than the cutoff kept because a consumer group (or `keepFrom`) still needs them. */
+      readonly heldBack: number;
+    }
+  | {
+      readonly kind: 'topic-retention';
+      /** Each topic of the log with the `retention.ms` the broker reports after the change, read back. */
+      readonly topics: readonly { readonly topic: string; readonly retentionMs: number; readonly previousRetentionMs: number | null }[];
+    };
 
 /**
  * An index of accepted event ids, for logs that cannot reject a duplicate id themselves (Kafka). Implemented
@@ -82,4 +120,12 @@ export interface EventIdIndex {
   /** Records locations; ids already present are kept as they are (first write wins). */
   record(locations: readonly EventLocation[]): Promise<void>;
   find(eventId: string): Promise<EventLocation | null>;
+}
+
+/**
+ * Where one customer's events are, for logs that cannot look a customer up themselves (Kafka): implemented over
+ * the event-id index by the persistence lib.
+ */
+export interface CustomerEventLocator {
+  locateCustomer(customerId: string): Promise<readonly EventLocation[]>;
 }

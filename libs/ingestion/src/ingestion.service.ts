@@ -2,8 +2,10 @@ import { CustomerEvent, EventValidationPolicy, KairosError, validateIncomingEven
 import type { EventLog } from '@kairos/event-log';
 import type { KairosMetrics, Logger } from '@kairos/observability';
 import type { IdentityRepository } from '@kairos/persistence';
+import type { PersonalDataSealer } from '@kairos/privacy';
 import { IdentityResolver } from './identity-resolver';
 import type { IngestionResult, RejectedEvent } from './ingestion-result';
+import { PersonalDataSealing } from './personal-data-sealing';
 
 export const MAX_EVENTS_PER_REQUEST = 1_000;
 
@@ -14,7 +16,12 @@ export const MAX_EVENTS_PER_REQUEST = 1_000;
  */
 export class IngestionService {
   private readonly resolver: IdentityResolver;
+  private readonly sealing: PersonalDataSealing;
 
+  /**
+   * `sealer` seals the personal fields of events (PERSONAL_FIELDS) with the customer's data key before anything is
+   * stored; without it events are stored as they came (tests and tools that hold no personal data).
+   */
   constructor(
     private readonly log: EventLog,
     private readonly identities: IdentityRepository,
@@ -22,8 +29,10 @@ export class IngestionService {
     private readonly logger: Logger,
     private readonly policy: EventValidationPolicy,
     private readonly clock: () => number = Date.now,
+    sealer: PersonalDataSealer | null = null,
   ) {
     this.resolver = new IdentityResolver(identities);
+    this.sealing = new PersonalDataSealing(sealer);
   }
 
   async ingest(rawEvents: readonly unknown[], pathPrefix: readonly PropertyKey[] = ['events']): Promise<IngestionResult> {
@@ -36,6 +45,9 @@ export class IngestionService {
     const rejected: RejectedEvent[] = [];
     const bound: CustomerEvent[] = [];
     const unbound: Parameters<IdentityRepository['park']>[0][number][] = [];
+    // Positions in the request, so an event refused at sealing (erased customer) is reported at its index.
+    const boundAt: number[] = [];
+    const unboundAt: number[] = [];
 
     for (let index = 0; index < rawEvents.length; index++) {
       const prefix = pathPrefix.length === 0 ? [] : [...pathPrefix, index];
@@ -49,20 +61,35 @@ export class IngestionService {
       if (event.customerId !== undefined && event.identifiers === undefined) {
         // The common case needs no identity lookup: bound directly, without a trip through the resolver.
         bound.push({ ...event, customerId: event.customerId, occurredAtMs: result.occurredAtMs, receivedAtMs });
+        boundAt.push(index);
         continue;
       }
       const binding = await this.resolver.bind(event, result.occurredAtMs, receivedAtMs);
-      if (binding.kind === 'bound') bound.push(binding.event);
-      else unbound.push({ event: binding.event, ref: binding.ref });
+      if (binding.kind === 'bound') {
+        bound.push(binding.event);
+        boundAt.push(index);
+      } else {
+        unbound.push({ event: binding.event, ref: binding.ref });
+        unboundAt.push(index);
+      }
     }
 
-    const { parked, parkedDuplicates } = await this.park(unbound);
-    const outcomes = await this.log.append(bound);
+    // After validation, before anything is stored: personal fields leave this method sealed only.
+    const sealedUnbound = await this.sealing.sealParked(unbound, unboundAt, pathPrefix, rejected);
+    const sealedBound = await this.sealing.sealBound(bound, boundAt, pathPrefix, rejected);
+    const refused = sealedUnbound.refused + sealedBound.refused;
+    if (refused > 0) {
+      this.metrics.eventsRejected.inc({ rule: 'customer_erased' }, refused);
+      rejected.sort((a, b) => a.index - b.index);
+    }
+
+    const { parked, parkedDuplicates } = await this.park(sealedUnbound.events);
+    const outcomes = await this.log.append(sealedBound.events);
     let accepted = 0;
     for (const outcome of outcomes) if (outcome.status === 'appended') accepted++;
     const duplicates = outcomes.length - accepted + parkedDuplicates;
 
-    await this.releaseParked(IdentityResolver.linkedRefs(bound));
+    await this.releaseParked(IdentityResolver.linkedRefs(sealedBound.events));
 
     this.metrics.eventsAccepted.inc(accepted + parked);
     this.metrics.eventsDuplicate.inc(duplicates);
@@ -99,7 +126,8 @@ export class IngestionService {
       const customerId = await this.identities.resolve(IdentityResolver.linkedRefs([parkedEvent as CustomerEvent]));
       if (customerId) released.push({ ...parkedEvent, customerId });
     }
-    await this.log.append(released);
+    // Sealed for the identifier while parked; sealed for the customer from now on. An erased customer's are dropped.
+    await this.log.append(await this.sealing.resealReleased(released));
     await this.identities.unpark(released.map((event) => event.id));
     this.logger.info({ released: released.length }, 'parked events released after identifier link');
   }

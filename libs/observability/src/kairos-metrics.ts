@@ -23,6 +23,12 @@ export class KairosMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly accessDenied = new Counter({
+    name: 'kairos_access_denied_total',
+    help: 'Requests refused by authentication or authorization, by reason and whether an audit record was written',
+    labelNames: ['reason', 'audited'] as const,
+    registers: [this.registry],
+  });
   readonly snapshotsWritten = new Counter({ name: 'kairos_snapshots_written_total', help: 'Partition snapshots written', registers: [this.registry] });
   readonly snapshotsRejected = new Counter({
     name: 'kairos_snapshots_rejected_total',

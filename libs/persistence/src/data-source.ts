@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Dialect } from './dialect';
-import { kairosEntities } from './entities/kairos-tables.entity';
+import { kairosEntities } from './entities/kairos-entities';
 import { postgresMigrations } from './migrations/postgres';
 import { sqliteMigrations } from './migrations/sqlite';
 
@@ -24,7 +24,25 @@ export async function openDatabase(target: StorageTarget): Promise<DataSource> {
   }
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
+  if (target.dialect === 'sqlite') serializeTransactions(dataSource);
   return dataSource;
+}
+
+/**
+ * TypeORM's better-sqlite3 driver runs every transaction on one shared connection: two async transactions that
+ * overlap fail with "cannot start a transaction within a transaction" (or worse, nest). Repositories of different
+ * areas open transactions concurrently (consent ledger, snapshots, drafts), so on SQLite they take turns.
+ */
+function serializeTransactions(dataSource: DataSource): void {
+  const manager = dataSource.manager;
+  const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  const inTurn = (...args: unknown[]): Promise<unknown> => {
+    const run = tail.then(() => transaction(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  manager.transaction = inTurn as typeof manager.transaction;
 }
 
 export function createDataSource(target: StorageTarget): DataSource {

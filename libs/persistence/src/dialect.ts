@@ -19,3 +19,8 @@ export const int64Transformer = {
   to: (value: number | null | undefined) => value,
   from: (value: string | number | null) => (value === null || value === undefined ? value : Number(value)),
 };
+
+/** The entity column of an epoch-millisecond or offset value in `dialect`, read back as a number. */
+export function int64Column(dialect: Dialect) {
+  return { type: columnTypes(dialect).int64, transformer: int64Transformer } as const;
+}

@@ -27,6 +27,21 @@ describe.each(STORAGE_DIALECTS)('persistence on %s', (dialect) => {
     await expect(snapshots.newestFirst(3)).resolves.toEqual([]);
   });
 
+  it('runs overlapping transactions of different repositories without interfering', async () => {
+    const snapshots = new PartitionSnapshotRepository(dataSource);
+    const keys = new ApiKeyRepository(dataSource);
+    const writes = Array.from({ length: 20 }, (_, i) => [
+      snapshots.save({ partition: 7, offset: i + 1, createdAtMs: i, checksum: `t${i}`, data: new Uint8Array([i]) }),
+      dataSource.transaction(async (manager) => {
+        await manager.query('SELECT 1');
+        await manager.getRepository('ApiKey').insert({ id: `tx-${i}`, principalId: 'p', role: 'dpo', channel: null, keyHash: `${i}`.padStart(64, 'a'), label: 'tx', createdAtMs: i });
+      }),
+    ]).flat();
+    await expect(Promise.all(writes)).resolves.toHaveLength(40);
+    await expect(snapshots.newestFirst(7)).resolves.toHaveLength(3);
+    await expect(keys.findByHash('19'.padStart(64, 'a'))).resolves.toEqual(expect.objectContaining({ id: 'tx-19' }));
+  });
+
   it('indexes event ids first-write-wins', async () => {
     const index = new EventIndexRepository(dataSource);
     const location = { eventId: 'e-1', customerId: 'c-1', type: 'login', partition: 1, offset: 7, receivedAtMs: 1, storedAtMs: 2 };

@@ -16,6 +16,7 @@ export { profileView } from './profile/profile-view';
 export type { ProfileRecord, StoreRecord } from './profile/profile-record';
 export { exportProfile, exportStore, storeDigest } from './profile/profile-record';
 export { copyProfile } from './profile/profile-copy';
+export { consentState } from './profile/profile-consent';
 export type { SnapshotEncodeOptions, SnapshotHeader } from './snapshot/snapshot-codec';
 export { SNAPSHOT_FORMAT_VERSION, decodeSnapshot, encodeSnapshot, encodeSnapshotAsync, readSnapshotHeader } from './snapshot/snapshot-codec';
 export { SnapshotCorruptError, SnapshotIncompatibleError } from './snapshot/snapshot.errors';

@@ -3,8 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AccessModule } from '@kairos/access';
+import { auditAccessDenials } from './access-denial-audit';
 import { ApiDocsController, ApiDocument } from './api-docs.controller';
-import { HttpErrorFilter } from './http-error.filter';
+import { HttpErrorFilter, parseJsonBody } from '@kairos/http-edge';
 import { KairosRuntime } from './kairos-runtime';
 import { refuseOversizedBodiesCleanly } from './oversized-body-guard';
 import { PinoNestLogger } from './pino-nest-logger';
@@ -25,6 +26,7 @@ export async function createHttpApp(runtime: KairosRuntime, features: readonly T
         apiKeyStore: new RuntimeApiKeyStore(runtime.apiKeys),
         devMode: runtime.config.nodeEnv !== 'production',
         pepper: runtime.config.apiKeyPepper,
+        onDenied: auditAccessDenials(runtime.audit.journal, runtime.metrics, runtime.logger.child({ component: 'access' })),
         ...(runtime.config.jwtJwksUrl
           ? { jwt: { issuer: runtime.config.jwtIssuer!, audience: runtime.config.jwtAudience!, jwksUrl: runtime.config.jwtJwksUrl } }
           : {}),
@@ -45,12 +47,15 @@ export async function createHttpApp(runtime: KairosRuntime, features: readonly T
   });
   const app = await NestFactory.create<NestFastifyApplication>(KairosHttpModule, adapter, {
     logger: new PinoNestLogger(runtime.logger.child({ component: 'http' })),
-    bodyParser: true,
+    // Our own JSON parser (parseJsonBody) replaces Nest's, to name refused prototype keys.
+    bodyParser: false,
   });
   app.useGlobalFilters(new HttpErrorFilter(runtime.logger.child({ component: 'http-errors' })));
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: without this Fastify would parse text/plain and hand our validators a string instead of a 415.
   fastify.removeContentTypeParser('text/plain');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: runtime.config.bodyLimitBytes }, parseJsonBody);
   refuseOversizedBodiesCleanly(fastify, runtime.config.bodyLimitBytes);
   app.enableShutdownHooks();
 

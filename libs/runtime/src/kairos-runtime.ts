@@ -4,11 +4,24 @@ import { EventTraceService, PartitionWorker, ProfileQueryService } from '@kairos
 import { EventLog, KafkaSourceConsumer, LogConsumer } from '@kairos/event-log';
 import { IngestionService } from '@kairos/ingestion';
 import { KairosMetrics, Logger } from '@kairos/observability';
-import { ApiKeyRepository, EventIndexRepository, IdentityRepository, PartitionSnapshotRepository } from '@kairos/persistence';
+import { ApiKeyRepository, CustomerEventIndexRepository, EventIndexRepository, IdentityRepository, PartitionSnapshotRepository } from '@kairos/persistence';
 import { FeatureRegistry, defaultFeatureRegistry } from '@kairos/profile';
 import type { DataSource } from 'typeorm';
+import { AuditDataSource, type AuditLog } from '@kairos/governance';
+import { openAudit } from './audit-parts';
+import { GovernanceParts, openGovernance } from './governance-parts';
 import { openEventLog } from './open-event-log';
 import { openStorage } from './open-storage';
+import { PrivacyParts, openPrivacy } from './privacy-parts';
+
+/** What differs between process roles when the runtime is built. */
+export interface RuntimeOpenOptions {
+  /**
+   * Whether this process signs audit checkpoints and runs the retention job: exactly one process of a deployment
+   * does (the embedded platform, or the governance service), so checkpoints form one numbered sequence.
+   */
+  readonly governs?: boolean;
+}
 
 /** Event ids remembered per partition in Kafka mode to drop duplicate records (about 1 MB per partition). */
 const KAFKA_DEDUPE_WINDOW = 20_000;
@@ -34,12 +47,20 @@ export class KairosRuntime {
     readonly ingestion: IngestionService,
     readonly profiles: ProfileQueryService,
     readonly traces: EventTraceService,
+    readonly privacy: PrivacyParts,
+    readonly audit: AuditLog,
+    readonly governance: GovernanceParts,
+    private readonly governs: boolean,
   ) {}
 
-  static async open(config: KairosConfig, logger: Logger, metrics = new KairosMetrics()): Promise<KairosRuntime> {
+  static async open(config: KairosConfig, logger: Logger, metrics = new KairosMetrics(), options: RuntimeOpenOptions = {}): Promise<KairosRuntime> {
+    const governs = options.governs ?? true;
     const database = await openStorage(config);
+    let audit: AuditLog | undefined;
     try {
-      const log = await openEventLog(config, new EventIndexRepository(database), logger);
+      const privacy = openPrivacy(config, database);
+      audit = openAudit(config, database, privacy.keyring, logger, governs);
+      const log = await openEventLog(config, new EventIndexRepository(database), logger, new CustomerEventIndexRepository(database));
       const registry = defaultFeatureRegistry({ lateToleranceMs: config.lateEventToleranceMs });
       const identities = new IdentityRepository(database);
       const worker = new PartitionWorker({
@@ -50,11 +71,21 @@ export class KairosRuntime {
         snapshotEveryEvents: config.snapshotEveryEvents,
         snapshotEveryMs: config.snapshotEveryMs,
         dedupeWindow: config.kafkaBrokers ? KAFKA_DEDUPE_WINDOW : 0,
+        opener: privacy.opener,
+        erasedSnapshots: privacy.erasures,
       });
-      const ingestion = new IngestionService(log, identities, metrics, logger.child({ component: 'ingestion' }), {
-        ...DEFAULT_EVENT_VALIDATION_POLICY,
-        maxFutureSkewMs: config.maxFutureSkewMs,
-      });
+      const ingestion = new IngestionService(
+        log,
+        identities,
+        metrics,
+        logger.child({ component: 'ingestion' }),
+        { ...DEFAULT_EVENT_VALIDATION_POLICY, maxFutureSkewMs: config.maxFutureSkewMs },
+        Date.now,
+        privacy.sealer,
+      );
+      const profiles = new ProfileQueryService(worker, config.partitions);
+      const governance = openGovernance({ config, database, log, worker, profiles, audit: audit.journal, privacy, logger });
+      governance.addExportSource(new AuditDataSource(audit.service));
       return new KairosRuntime(
         config,
         logger,
@@ -66,10 +97,15 @@ export class KairosRuntime {
         identities,
         worker,
         ingestion,
-        new ProfileQueryService(worker, config.partitions),
+        profiles,
         new EventTraceService(log, identities, worker),
+        privacy,
+        audit,
+        governance,
+        governs,
       );
     } catch (error) {
+      await audit?.close();
       await database.destroy();
       throw error;
     }
@@ -79,6 +115,9 @@ export class KairosRuntime {
   async startWorker(): Promise<void> {
     this.consumer = await this.log.consume(this.config.consumerGroup, this.worker);
     this.worker.attach(this.consumer);
+    // An erasure interrupted by a crash is finished by the process that owns the partitions.
+    void this.governance.erasure.resumeIncomplete().catch((error: Error) => this.logger.warn({ err: error.message }, 'resuming interrupted erasures failed'));
+    if (this.governs) this.governance.retention.start();
     const lagTimer = setInterval(() => void this.reportLag(), 5_000);
     lagTimer.unref();
   }
@@ -115,9 +154,11 @@ export class KairosRuntime {
 
   async close(): Promise<void> {
     await this.sourceConsumer?.stop();
+    await this.governance.retention.stop();
     await this.worker.stop();
     await this.consumer?.stop();
     await this.log.close();
+    await this.audit.close();
     if (this.database.isInitialized) await this.database.destroy();
   }
 

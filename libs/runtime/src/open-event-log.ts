@@ -1,10 +1,15 @@
 import { KairosConfig, isEmbeddedLog } from '@kairos/config';
-import { EmbeddedEventLog, EventIdIndex, EventLog, KafkaEventLog } from '@kairos/event-log';
+import { CustomerEventLocator, EmbeddedEventLog, EventIdIndex, EventLog, KafkaEventLog } from '@kairos/event-log';
 import type { Logger } from '@kairos/observability';
 import { ConfigurationError } from '@kairos/config';
 
 /** The event log the configuration asks for: Kafka when KAFKA_BROKERS is set, else the embedded file log. */
-export async function openEventLog(config: KairosConfig, eventIdIndex: EventIdIndex, logger: Logger): Promise<EventLog> {
+export async function openEventLog(
+  config: KairosConfig,
+  eventIdIndex: EventIdIndex,
+  logger: Logger,
+  customerEventLocator?: CustomerEventLocator,
+): Promise<EventLog> {
   if (isEmbeddedLog(config)) {
     return EmbeddedEventLog.open({ dataDir: config.dataDir, partitionCount: config.partitions, synchronous: config.durableSync });
   }
@@ -16,6 +21,7 @@ export async function openEventLog(config: KairosConfig, eventIdIndex: EventIdIn
       topic: config.topic,
       partitionCount: config.partitions,
       eventIdIndex,
+      customerEventLocator,
       consumer: { sessionTimeoutMs: config.kafkaSessionTimeoutMs, heartbeatIntervalMs: Math.floor(config.kafkaSessionTimeoutMs / 5) },
       logger: logger.child({ component: 'kafka' }),
     });

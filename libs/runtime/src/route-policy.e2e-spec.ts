@@ -1,66 +1,38 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AbilityFactory, DEMO_API_KEYS, collectRoutePermissions, loadPolicyFile } from '@kairos/access';
-import { loadConfig } from '@kairos/config';
-import { CustomerStateHttpModule } from '@kairos/customer-state';
-import { IngestionHttpModule } from '@kairos/ingestion';
-import { createLogger } from '@kairos/observability';
 import { atmPinFailedEvent, requestJson } from '@kairos/testing';
-import { createHttpApp } from './create-http-app';
-import { KairosRuntime } from './kairos-runtime';
+import { useInProcessPlatform } from './testing/in-process-platform';
 
 /**
  * Reliability test Z1 on the real platform application: routes enumerated from the Nest router (not a hand list)
  * × every role's demo key × bad credentials; the expected answer comes from the policy file itself.
  */
 describe('Z1: every route of the platform is guarded as the policy says', () => {
-  let dataDir: string;
-  let runtime: KairosRuntime;
-  let app: NestFastifyApplication;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'kairos-z1-'));
-    const config = loadConfig({ KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_POPULATION: 'false', LOG_LEVEL: 'silent' });
-    runtime = await KairosRuntime.open(config, createLogger({ level: 'silent' }));
-    await runtime.startWorker();
-    app = await createHttpApp(runtime, [IngestionHttpModule, CustomerStateHttpModule]);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  });
-
-  afterAll(async () => {
-    await app.close();
-    await runtime.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const platform = useInProcessPlatform('z1');
 
   it('has no route without a declared permission or outside the guard', () => {
-    const routes = collectRoutePermissions(app);
+    const routes = collectRoutePermissions(platform.app());
     expect(routes.length).toBeGreaterThanOrEqual(6);
     expect(routes.filter((route) => route.permission === null || route.handler === null)).toEqual([]);
   });
 
   it('answers 401 / 403 / allowed exactly as the policy says for every route and role', async () => {
     const abilities = new AbilityFactory(loadPolicyFile());
-    const routes = collectRoutePermissions(app);
+    const routes = collectRoutePermissions(platform.app());
     const mismatches: string[] = [];
     let tried = 0;
     for (const route of routes) {
       const path = route.path.replace(/:[A-Za-z]+/g, 'z1-missing');
-      const body = route.method === 'POST' ? { ...atmPinFailedEvent('z1-customer') } : undefined;
+      const body = ['POST', 'PUT', 'PATCH'].includes(route.method) ? { ...atmPinFailedEvent('z1-customer') } : undefined;
       for (const bad of [undefined, 'Basic ZGVtbzpkZW1v', 'Bearer', 'Bearer kairos_unknown_key_0000000000000000000000000000']) {
         const headers: Record<string, string> = bad === undefined ? {} : { authorization: bad };
-        const response = await fetch(`${baseUrl}${path}`, { method: route.method, headers: { ...headers, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+        const response = await fetch(`${platform.baseUrl()}${path}`, { method: route.method, headers: { ...headers, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
         tried++;
         if (response.status !== 401) mismatches.push(`${route.method} ${route.path} with ${bad ?? 'no header'}: ${response.status}`);
       }
       for (const demo of DEMO_API_KEYS) {
         const principal = { id: demo.principalId, role: demo.role, kind: 'api-key' as const, ...(demo.channel ? { channel: demo.channel } : {}) };
         const allowed = abilities.abilityFor(principal).can(route.permission!.action, route.permission!.subject);
-        const response = await requestJson(baseUrl, route.method, path, { apiKey: demo.key, body: body && { ...body, id: `${body.id}-${demo.key}` } });
+        const response = await requestJson(platform.baseUrl(), route.method, path, { apiKey: demo.key, body: body && { ...body, id: `${body.id}-${demo.key}` } });
         tried++;
         const denied = response.status === 401 || response.status === 403;
         if (allowed === denied || (!allowed && response.status !== 403)) mismatches.push(`${route.method} ${route.path} as ${demo.key}: ${response.status}, policy ${allowed ? 'allows' : 'denies'}`);

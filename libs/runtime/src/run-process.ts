@@ -12,6 +12,8 @@ export interface ProcessRole {
   readonly ownsPartitions: boolean;
   /** Whether this process reads the Kafka source topic (ignored in embedded mode). */
   readonly consumesSourceTopic: boolean;
+  /** Whether this process signs audit checkpoints and runs the retention job (exactly one per deployment). */
+  readonly governs: boolean;
   /** Runs once the HTTP server listens (demo data, banners). */
   readonly afterStart?: (runtime: KairosRuntime, baseUrl: string) => Promise<void>;
 }
@@ -30,7 +32,7 @@ export async function runProcess(role: ProcessRole, env: NodeJS.ProcessEnv = pro
   const logger = createLogger({ level: config.logLevel }).child({ role: role.name });
   let runtime: KairosRuntime;
   try {
-    runtime = await KairosRuntime.open(config, logger);
+    runtime = await KairosRuntime.open(config, logger, undefined, { governs: role.governs });
   } catch (error) {
     exitWith(error);
   }

@@ -3,3 +3,4 @@ export * from './event-factory';
 export * from './platform-process';
 export * from './kafka-broker';
 export * from './fresh-database';
+export * from './committed-offset-watch';

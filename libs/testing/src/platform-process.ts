@@ -44,8 +44,8 @@ export async function startPlatformProcess(options: {
   port?: number;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
-  /** Which process shell to start: platform (all in one, default), ingestion or decisioning. */
-  app?: 'platform' | 'ingestion' | 'decisioning';
+  /** Which process shell to start: platform (all in one, default), ingestion, decisioning, governance or content. */
+  app?: 'platform' | 'ingestion' | 'decisioning' | 'governance' | 'content';
   /** Extra Node flags, e.g. --cpu-prof for a benchmark. */
   nodeArgs?: readonly string[];
 }): Promise<PlatformProcess> {

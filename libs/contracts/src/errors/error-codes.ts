@@ -10,10 +10,15 @@ export const ERROR_CODES = {
   FORBIDDEN: { kind: 'user', status: 403 },
   NOT_FOUND: { kind: 'user', status: 404 },
   CONFLICT: { kind: 'user', status: 409 },
+  /** The customer's data was erased (Art. 17): the request can never succeed again. */
+  CUSTOMER_ERASED: { kind: 'user', status: 410 },
+  /** A deployment or request would use data for a purpose it has no legal basis for. */
+  PURPOSE_VIOLATION: { kind: 'user', status: 422 },
   RATE_LIMITED: { kind: 'user', status: 429 },
   LOG_UNAVAILABLE: { kind: 'operational', status: 503 },
   STORAGE_UNAVAILABLE: { kind: 'operational', status: 503 },
   NOT_PARTITION_OWNER: { kind: 'operational', status: 503 },
+  AUDIT_UNAVAILABLE: { kind: 'operational', status: 503 },
   INTERNAL: { kind: 'unexpected', status: 500 },
 } as const satisfies Record<string, { kind: 'user' | 'operational' | 'unexpected'; status: number }>;
 

@@ -1,14 +1,24 @@
 import { ValidationIssue, formatPath, fromZodIssues } from '../errors/validation-issue';
-import { eventDataSchemas } from './event-catalog';
+import { GOVERNANCE_EVENT_TYPES, eventDataSchemas } from './event-catalog';
 import { IncomingEvent, eventEnvelopeSchema } from './event-envelope';
 import { findPaymentCardNumber } from './payment-card-number';
 
 export interface EventValidationPolicy {
   /** How far `occurredAt` may lie ahead of the receiving clock (clock skew between sources), in ms. */
   readonly maxFutureSkewMs: number;
+  /**
+   * Accept the governance event types (consent changes, objections, erasures). Off for every external producer
+   * (HTTP ingestion, the source topic): a producer that could send them could grant consent or erase a customer
+   * without the governance API's checks, ledger and audit. Only the governance API and the decoding of our own
+   * log records turn it on.
+   */
+  readonly acceptGovernanceEvents?: boolean;
 }
 
-export const DEFAULT_EVENT_VALIDATION_POLICY: EventValidationPolicy = { maxFutureSkewMs: 5 * 60_000 };
+export const DEFAULT_EVENT_VALIDATION_POLICY: EventValidationPolicy = { maxFutureSkewMs: 5 * 60_000, acceptGovernanceEvents: false };
+
+/** For events the governance API writes and for reading them back from the log. */
+export const GOVERNANCE_EVENT_VALIDATION_POLICY: EventValidationPolicy = { ...DEFAULT_EVENT_VALIDATION_POLICY, acceptGovernanceEvents: true };
 
 export type EventValidationResult =
   | { readonly ok: true; readonly event: IncomingEvent; readonly occurredAtMs: number }
@@ -29,6 +39,13 @@ export function validateIncomingEvent(
   const candidate = envelope.data;
 
   const issues: ValidationIssue[] = [];
+  if (GOVERNANCE_EVENT_TYPES.has(candidate.type) && policy.acceptGovernanceEvents !== true) {
+    issues.push({
+      path: formatPath([...pathPrefix, 'type']),
+      rule: 'governance_event_type_refused',
+      message: `${candidate.type} is written by the governance API only (consents, objections, erasure have their own endpoints)`,
+    });
+  }
   const data = eventDataSchemas[candidate.type].safeParse(candidate.data);
   if (!data.success) issues.push(...fromZodIssues(data.error.issues, [...pathPrefix, 'data']));
 

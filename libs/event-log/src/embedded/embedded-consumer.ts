@@ -26,7 +26,7 @@ export class EmbeddedConsumer implements LogConsumer {
 
   constructor(
     private readonly log: EmbeddedEventLog,
-    private readonly groupId: string,
+    readonly groupId: string,
     private readonly handler: PartitionConsumerHandler,
     private readonly onStop: () => void,
   ) {}
@@ -54,10 +54,12 @@ export class EmbeddedConsumer implements LogConsumer {
     for (const p of touched) this.schedule(p);
   }
 
+  /**
+   * Correctness rests on snapshot offsets, not on this position; it is kept so that retention never deletes a record
+   * this group's durable state does not yet reflect.
+   */
   async commit(partition: number, nextOffset: number): Promise<void> {
-    // Correctness rests on snapshot offsets; the embedded log needs no committed position.
-    void partition;
-    void nextOffset;
+    await this.log.commitOffset(this.groupId, partition, nextOffset);
   }
 
   assignedPartitions(): readonly number[] {

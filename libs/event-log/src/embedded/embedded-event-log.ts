@@ -2,7 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { CustomerEvent, KairosError, LoggedEvent, partitionForCustomer } from '@kairos/contracts';
-import type { AppendOutcome, EventLocation, EventLog, LogConsumer, LogHealth, PartitionConsumerHandler } from '../event-log.port';
+import type {
+  AppendOutcome,
+  EventLocation,
+  EventLog,
+  LogConsumer,
+  LogHealth,
+  LogRetentionReport,
+  LogRetentionRequest,
+  PartitionConsumerHandler,
+} from '../event-log.port';
 import { EmbeddedConsumer } from './embedded-consumer';
 import { openLogDatabase } from './log-schema';
 import { LogWriterClient } from './log-writer-client';
@@ -34,6 +43,7 @@ export class EmbeddedEventLog implements EventLog {
   private readonly consumers = new Set<EmbeddedConsumer>();
   private readonly selectById: Database.Statement;
   private readonly selectRange: Database.Statement;
+  private readonly selectCustomer: Database.Statement;
 
   private constructor(
     readonly partitionCount: number,
@@ -43,6 +53,7 @@ export class EmbeddedEventLog implements EventLog {
   ) {
     this.selectById = reader.prepare('SELECT partition, offset, id, customer_id, type, received_at, stored_at FROM events WHERE id = ?');
     this.selectRange = reader.prepare('SELECT partition, offset, payload FROM events WHERE partition = ? AND offset >= ? ORDER BY offset LIMIT ?');
+    this.selectCustomer = reader.prepare('SELECT partition, offset, payload FROM events WHERE customer_id = ? ORDER BY partition, offset');
   }
 
   static async open(options: EmbeddedEventLogOptions): Promise<EmbeddedEventLog> {
@@ -113,6 +124,40 @@ export class EmbeddedEventLog implements EventLog {
   readSync(partition: number, fromOffset: number, limit: number): LoggedEvent[] {
     const rows = this.selectRange.all(partition, fromOffset, limit) as Pick<EventRow, 'partition' | 'offset' | 'payload'>[];
     return rows.map((row) => ({ partition: row.partition, offset: row.offset, event: JSON.parse(row.payload) as CustomerEvent }));
+  }
+
+  async readCustomer(customerId: string): Promise<readonly LoggedEvent[]> {
+    const rows = this.selectCustomer.all(customerId) as Pick<EventRow, 'partition' | 'offset' | 'payload'>[];
+    return rows.map((row) => ({ partition: row.partition, offset: row.offset, event: JSON.parse(row.payload) as CustomerEvent }));
+  }
+
+  /**
+   * Deletes records received before `nowMs - retentionMs`, except those a consumer group has not committed past
+   * (live groups and groups that committed before) and those at or after `keepFrom`; see LogPurge.
+   */
+  async enforceRetention(request: LogRetentionRequest): Promise<LogRetentionReport> {
+    const cutoffMs = request.nowMs - request.retentionMs;
+    const { deleted, heldBack } = await this.purgeReceivedBefore(cutoffMs, request.keepFrom);
+    return { kind: 'purged', cutoffMs, deleted, heldBack };
+  }
+
+  async purgeReceivedBefore(cutoffMs: number, keepFrom: ReadonlyMap<number, number> = new Map()): Promise<{ deleted: number; heldBack: number }> {
+    const liveGroups = [...new Set([...this.consumers].map((consumer) => consumer.groupId))];
+    try {
+      const reply = await this.writer.purge({ cutoffMs, liveGroups, keepFrom: [...keepFrom] });
+      return { deleted: reply.deleted, heldBack: reply.heldBack };
+    } catch (error) {
+      throw new KairosError('LOG_UNAVAILABLE', `the embedded event log could not apply retention: ${(error as Error).message}`, [], 1);
+    }
+  }
+
+  /** Called by the embedded consumers: a group's durable position, which holds retention back. */
+  async commitOffset(groupId: string, partition: number, nextOffset: number): Promise<void> {
+    try {
+      await this.writer.commit({ groupId, partition, nextOffset });
+    } catch (error) {
+      throw new KairosError('LOG_UNAVAILABLE', `the embedded event log could not record a consumer position: ${(error as Error).message}`, [], 1);
+    }
   }
 
   headOffset(partition: number): number {

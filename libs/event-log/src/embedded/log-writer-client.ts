@@ -1,10 +1,12 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AppendReply, AppendRequest, WriterReply, WriterRequest } from './log-writer-protocol';
+import type { AppendReply, AppendRequest, CommitReply, CommitRequest, PurgeReply, PurgeRequest, WriterReply, WriterRequest } from './log-writer-protocol';
+
+type AnswerReply = AppendReply | CommitReply | PurgeReply;
 
 /** Starts the writer thread and turns its message protocol into promises. */
 export class LogWriterClient {
-  private readonly waiting = new Map<number, { resolve: (reply: AppendReply) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (reply: AnswerReply) => void; reject: (error: Error) => void }>();
   private nextRequestId = 1;
   private failure: Error | undefined;
   private closed: (() => void) | undefined;
@@ -38,11 +40,23 @@ export class LogWriterClient {
   }
 
   append(request: Omit<AppendRequest, 'kind' | 'requestId'>): Promise<AppendReply> {
+    return this.ask<AppendReply>((requestId) => ({ kind: 'append', requestId, ...request }));
+  }
+
+  commit(request: Omit<CommitRequest, 'kind' | 'requestId'>): Promise<CommitReply> {
+    return this.ask<CommitReply>((requestId) => ({ kind: 'commit', requestId, ...request }));
+  }
+
+  purge(request: Omit<PurgeRequest, 'kind' | 'requestId'>): Promise<PurgeReply> {
+    return this.ask<PurgeReply>((requestId) => ({ kind: 'purge', requestId, ...request }));
+  }
+
+  private ask<R extends AnswerReply>(build: (requestId: number) => WriterRequest): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
     const requestId = this.nextRequestId++;
-    return new Promise<AppendReply>((resolve, reject) => {
-      this.waiting.set(requestId, { resolve, reject });
-      this.post({ kind: 'append', requestId, ...request });
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.set(requestId, { resolve: resolve as (reply: AnswerReply) => void, reject });
+      this.post(build(requestId));
     });
   }
 
@@ -60,6 +74,8 @@ export class LogWriterClient {
   private onReply(message: WriterReply): void {
     switch (message.kind) {
       case 'appended':
+      case 'committed':
+      case 'purged':
         this.waiting.get(message.requestId)?.resolve(message);
         this.waiting.delete(message.requestId);
         return;

@@ -20,7 +20,27 @@ export interface AppendRequest {
   readonly payloads: string[];
 }
 
-export type WriterRequest = WriterInit | AppendRequest | { readonly kind: 'close' };
+/** A consumer group's position: everything before `nextOffset` is durably reflected in its state (a snapshot). */
+export interface CommitRequest {
+  readonly kind: 'commit';
+  readonly requestId: number;
+  readonly groupId: string;
+  readonly partition: number;
+  readonly nextOffset: number;
+}
+
+/** Deletes records received before `cutoffMs` that every consumer group has committed past (retention). */
+export interface PurgeRequest {
+  readonly kind: 'purge';
+  readonly requestId: number;
+  readonly cutoffMs: number;
+  /** Groups consuming right now; a group that never committed a partition holds all of it. */
+  readonly liveGroups: string[];
+  /** [partition, first offset to keep] pairs from the caller. */
+  readonly keepFrom: [number, number][];
+}
+
+export type WriterRequest = WriterInit | AppendRequest | CommitRequest | PurgeRequest | { readonly kind: 'close' };
 
 export interface WriterReady {
   readonly kind: 'ready';
@@ -45,4 +65,16 @@ export interface WriterFailure {
   readonly message: string;
 }
 
-export type WriterReply = WriterReady | AppendReply | WriterFailure | { readonly kind: 'closed' };
+export interface CommitReply {
+  readonly kind: 'committed';
+  readonly requestId: number;
+}
+
+export interface PurgeReply {
+  readonly kind: 'purged';
+  readonly requestId: number;
+  readonly deleted: number;
+  readonly heldBack: number;
+}
+
+export type WriterReply = WriterReady | AppendReply | CommitReply | PurgeReply | WriterFailure | { readonly kind: 'closed' };

@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { LogPurge } from './log-purge';
 import { applyLogSchema, openLogDatabase } from './log-schema';
-import type { AppendReply, AppendRequest, WriterReply, WriterRequest } from './log-writer-protocol';
+import type { AppendReply, AppendRequest, CommitRequest, PurgeRequest, WriterReply, WriterRequest } from './log-writer-protocol';
 
 /**
  * The embedded log's writer thread. SQLite commits (with fsync) run here, off the event loop of the HTTP server.
@@ -12,6 +13,7 @@ if (!parentPort) throw new Error('log-writer.worker must run as a worker thread'
 const port = parentPort;
 
 let db: Database.Database | undefined;
+let purge: LogPurge | undefined;
 let heads: number[] = [];
 let pending: AppendRequest[] = [];
 let flushScheduled = false;
@@ -27,6 +29,7 @@ port.on('message', (request: WriterRequest) => {
         db = openLogDatabase(request.dbPath, { readonly: false, synchronous: request.synchronous });
         applyLogSchema(db, request.partitionCount);
         heads = readHeads(db, request.partitionCount);
+        purge = new LogPurge(db, request.partitionCount);
         reply({ kind: 'ready', heads: [...heads] });
       } catch (error) {
         reply({ kind: 'failed', requestIds: [], message: (error as Error).message });
@@ -40,6 +43,12 @@ port.on('message', (request: WriterRequest) => {
         setImmediate(flush);
       }
       return;
+    case 'commit':
+      commit(request);
+      return;
+    case 'purge':
+      void runPurge(request);
+      return;
     case 'close':
       flush();
       db?.close();
@@ -50,9 +59,34 @@ port.on('message', (request: WriterRequest) => {
 
 function readHeads(database: Database.Database, partitionCount: number): number[] {
   const next = new Array<number>(partitionCount).fill(0);
+  const floors = database.prepare('SELECT partition, head_floor AS top FROM partition_floors').all() as { partition: number; top: number }[];
+  for (const row of floors) next[row.partition] = row.top;
   const rows = database.prepare('SELECT partition, MAX(offset) AS top FROM events GROUP BY partition').all() as { partition: number; top: number }[];
-  for (const row of rows) next[row.partition] = row.top + 1;
+  for (const row of rows) next[row.partition] = Math.max(next[row.partition], row.top + 1);
   return next;
+}
+
+/** A group's position is overwritten like a Kafka commit: it states what the group needs now, even if lower. */
+function commit(request: CommitRequest): void {
+  try {
+    if (!db) throw new Error('embedded log writer is not initialised');
+    db.prepare(
+      'INSERT INTO consumer_offsets (group_id, partition, next_offset) VALUES (?, ?, ?) ON CONFLICT (group_id, partition) DO UPDATE SET next_offset = excluded.next_offset',
+    ).run(request.groupId, request.partition, request.nextOffset);
+    reply({ kind: 'committed', requestId: request.requestId });
+  } catch (error) {
+    reply({ kind: 'failed', requestIds: [request.requestId], message: (error as Error).message });
+  }
+}
+
+async function runPurge(request: PurgeRequest): Promise<void> {
+  try {
+    if (!purge) throw new Error('embedded log writer is not initialised');
+    const outcome = await purge.run(request.cutoffMs, request.liveGroups, new Map(request.keepFrom));
+    reply({ kind: 'purged', requestId: request.requestId, ...outcome });
+  } catch (error) {
+    reply({ kind: 'failed', requestIds: [request.requestId], message: (error as Error).message });
+  }
 }
 
 function flush(): void {

@@ -1,4 +1,5 @@
-import { CustomerEvent, LoggedEvent, ValidationIssue, validateIncomingEvent } from '@kairos/contracts';
+import { CustomerEvent, GOVERNANCE_EVENT_VALIDATION_POLICY, LoggedEvent, ValidationIssue } from '@kairos/contracts';
+import { validateStoredEvent } from '@kairos/privacy';
 
 export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
@@ -40,7 +41,9 @@ export function decodeLoggedEvent(value: Buffer | null, partition: number, offse
   if (typeof receivedAtMs !== 'number' || !Number.isFinite(receivedAtMs)) stamped.push('receivedAtMs: required_number');
   if (stamped.length > 0) return { ok: false, reason: `invalid_event: ${stamped.join('; ')}` };
 
-  const result = validateIncomingEvent(envelope, receivedAtMs as number);
+  // The internal topic carries what ingestion and the governance API wrote: sealed personal fields and governance
+  // events are legitimate here (who may write to the topic is a matter of Kafka ACLs, not of this decoder).
+  const result = validateStoredEvent(envelope, receivedAtMs as number, GOVERNANCE_EVENT_VALIDATION_POLICY);
   if (!result.ok) return { ok: false, reason: `invalid_event: ${describeIssues(result.issues)}` };
   const event = { ...result.event, occurredAtMs, receivedAtMs } as CustomerEvent;
   return { ok: true, value: { partition, offset, event } };

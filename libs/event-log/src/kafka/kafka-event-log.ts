@@ -1,18 +1,32 @@
 import { CustomerEvent, KairosError, LoggedEvent, partitionForCustomer } from '@kairos/contracts';
 import { Admin, Kafka } from 'kafkajs';
-import { AppendOutcome, EventIdIndex, EventLocation, EventLog, LogConsumer, LogHealth, PartitionConsumerHandler } from '../event-log.port';
+import {
+  AppendOutcome,
+  CustomerEventLocator,
+  EventIdIndex,
+  EventLocation,
+  EventLog,
+  LogConsumer,
+  LogHealth,
+  LogRetentionReport,
+  LogRetentionRequest,
+  PartitionConsumerHandler,
+} from '../event-log.port';
 import { encodeCustomerEvent } from './customer-event-codec';
 import { DeadLetterWriter } from './dead-letter-writer';
 import { GroupCommitProducer, OutgoingRecord } from './group-commit-producer';
 import { createKafkaClient, ensureTopic, KafkaConnectionOptions, KafkaLogger, logUnavailable, SILENT_KAFKA_LOGGER, sleep } from './kafka-connection';
 import { KafkaLogConsumer, KafkaLogConsumerOptions } from './kafka-log-consumer';
 import { KafkaPartitionReader } from './kafka-partition-reader';
+import { alignTopicRetention } from './kafka-topic-retention';
 
 export const DEFAULT_CUSTOMER_EVENTS_TOPIC = 'kairos.customer-events';
 
 export interface KafkaEventLogOptions extends KafkaConnectionOptions {
   /** Accepted event ids and where they went: Kafka itself cannot refuse a duplicate id. */
   readonly eventIdIndex: EventIdIndex;
+  /** A customer's event locations (the event index by customer id); `readCustomer` is refused without it. */
+  readonly customerEventLocator?: CustomerEventLocator;
   readonly topic?: string;
   /** Where records that are not valid customer events go (default `<topic>.dlq`). */
   readonly deadLetterTopic?: string;
@@ -275,6 +289,43 @@ export class KafkaEventLog implements EventLog {
       return Promise.reject(new KairosError('NOT_FOUND', `partition ${partition} does not exist`));
     }
     return this.reader.read(partition, fromOffset, limit);
+  }
+
+  /**
+   * Kafka cannot look a customer up: the event index says where the customer's events went, and only those offsets
+   * of the customer's one partition are read. A location whose record is gone (retention) or holds another
+   * customer's event (a stale index row) contributes nothing.
+   */
+  async readCustomer(customerId: string): Promise<readonly LoggedEvent[]> {
+    const locator = this.options.customerEventLocator;
+    if (!locator) throw new KairosError('INTERNAL', 'this Kafka event log was opened without a customer event locator');
+    let locations: readonly EventLocation[];
+    try {
+      locations = await locator.locateCustomer(customerId);
+    } catch (error) {
+      throw asStorageError('customer event lookup', error);
+    }
+    const partition = partitionForCustomer(customerId, this.partitionCount);
+    const offsets = locations.filter((l) => l.partition === partition && l.customerId === customerId).map((l) => l.offset);
+    if (offsets.length === 0) return [];
+    const records = await this.reader.readOffsets(partition, offsets);
+    return records.filter((record) => record.event.customerId === customerId);
+  }
+
+  /**
+   * Kafka deletes by time on its own: the customer-event topic and its dead-letter topic get `retention.ms` equal
+   * to the window, read back from the broker. Consumer positions do not hold the broker back; a window of months
+   * against a consumer lag of seconds makes that moot, and `keepFrom` is not honoured here.
+   */
+  async enforceRetention(request: LogRetentionRequest): Promise<LogRetentionReport> {
+    if (this.closing) throw logUnavailable('retention', new Error('event log closed'));
+    try {
+      const topics = [];
+      for (const topic of [this.topic, this.deadLetterTopic]) topics.push(await alignTopicRetention(this.admin, topic, request.retentionMs));
+      return { kind: 'topic-retention', topics };
+    } catch (error) {
+      throw error instanceof KairosError ? error : logUnavailable('retention', error);
+    }
   }
 
   async consume(groupId: string, handler: PartitionConsumerHandler): Promise<LogConsumer> {

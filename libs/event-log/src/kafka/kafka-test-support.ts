@@ -8,7 +8,7 @@ import net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 // The broker script is plain ESM so it runs without a build; specs reach it by path (tools are not a lib).
 import { RunningBroker, startBroker } from '../../../../tools/kafka/kafka-broker.mjs';
-import { EventIdIndex, EventLocation, PartitionConsumerHandler } from '../event-log.port';
+import { CustomerEventLocator, EventIdIndex, EventLocation, PartitionConsumerHandler } from '../event-log.port';
 
 /** Uses KAFKA_BROKERS when set (a broker started by `npm run kafka:start` or CI), else starts a private one. */
 export function useKafkaBroker(): { brokers(): string[]; startOwnBroker(): Promise<RunningBroker> } {
@@ -64,7 +64,7 @@ export function rawKafka(brokers: string[]): Kafka {
   return new Kafka({ clientId: 'kairos-test', brokers, logLevel: logLevel.NOTHING });
 }
 
-export class InMemoryEventIdIndex implements EventIdIndex {
+export class InMemoryEventIdIndex implements EventIdIndex, CustomerEventLocator {
   readonly locations = new Map<string, EventLocation>();
   recordCalls = 0;
 
@@ -84,6 +84,10 @@ export class InMemoryEventIdIndex implements EventIdIndex {
 
   async find(eventId: string): Promise<EventLocation | null> {
     return this.locations.get(eventId) ?? null;
+  }
+
+  async locateCustomer(customerId: string): Promise<readonly EventLocation[]> {
+    return [...this.locations.values()].filter((location) => location.customerId === customerId);
   }
 }
 

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { Dialect, columnTypes, int64Transformer } from '../dialect';
+import { Dialect, columnTypes, int64Column } from '../dialect';
 
 /** Row shapes of the application tables (the event log itself lives in Kafka or the embedded log file). */
 export interface ApiKeyRow {
@@ -47,9 +47,9 @@ export interface ParkedEventRow {
 }
 
 /** Entity schemas built per dialect, so one definition serves SQLite and PostgreSQL. */
-export function kairosEntities(dialect: Dialect) {
+export function foundationEntities(dialect: Dialect) {
   const types = columnTypes(dialect);
-  const int64 = { type: types.int64, transformer: int64Transformer } as const;
+  const int64 = int64Column(dialect);
   return [
     new EntitySchema<ApiKeyRow>({
       name: 'ApiKey',
@@ -89,6 +89,10 @@ export function kairosEntities(dialect: Dialect) {
         receivedAtMs: { name: 'received_at_ms', ...int64 },
         storedAtMs: { name: 'stored_at_ms', ...int64 },
       },
+      indices: [
+        { name: 'event_index_customer', columns: ['customerId'] },
+        { name: 'event_index_received', columns: ['receivedAtMs'] },
+      ],
     }),
     new EntitySchema<IdentityLinkRow>({
       name: 'IdentityLink',

@@ -158,7 +158,9 @@ describe('feature aggregations and windows (reference model)', () => {
         const store = new PartitionProfileStore({ partition: 0, registry });
         for (const logged of asLogged(events)) store.apply(logged);
         for (const customerId of store.customerIds()) {
-          const own = events.filter((event) => event.customerId === customerId);
+          // An erasure forgets everything before it: the reference starts after the customer's last one.
+          const all = events.filter((event) => event.customerId === customerId);
+          const own = all.slice(all.map((event) => event.type).lastIndexOf('customer_erased') + 1);
           const atMs = Math.max(...own.map((event) => event.occurredAtMs)) + offset;
           const state = profileOf(store, customerId)!;
           for (const testCase of CASES) {

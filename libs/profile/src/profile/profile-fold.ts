@@ -21,6 +21,7 @@ import {
   RECENT_EVENT_IDS,
 } from '../store/profile-rows';
 import type { PartitionProfileStore } from '../store/partition-profile-store';
+import { foldConsent } from './profile-consent';
 
 /** A customer event narrowed by its type, so a `switch` on `type` also narrows `data`. */
 export type AnyCustomerEvent = { [T in EventType]: CustomerEvent<T> }[EventType];
@@ -33,7 +34,8 @@ export type AnyCustomerEvent = { [T in EventType]: CustomerEvent<T> }[EventType]
  *  - sliding windows add the event to its own bucket, unless it is more than `lateToleranceMs` behind the
  *    newest event folded, in which case it counts in lifetime aggregates only (and in `lateBeyondTolerance`).
  * An event whose id is among the customer's last `RECENT_EVENT_IDS` is a redelivery and changes nothing (returns
- * false). Mutates the store in place: profiles are owned by their store (see `evolveProfile`).
+ * false). Consent changes and objections are folded in log order (`foldConsent`); `customer_erased` is handled by
+ * the store, which forgets the customer. Mutates the store in place: profiles are owned by their store (see `evolveProfile`).
  */
 export function foldEvent(store: PartitionProfileStore, slot: number, event: CustomerEvent, offset: number): boolean {
   const rows = store.rows;
@@ -52,7 +54,9 @@ export function foldEvent(store: PartitionProfileStore, slot: number, event: Cus
   if (!(at <= watermark)) f64[f + F_LAST_EVENT_AT] = at;
   i32[i + I_EVENT_COUNT]++;
   if (offset >= 0) f64[f + F_LAST_OFFSET] = offset;
-  foldAttributes(store, slot, event as AnyCustomerEvent);
+  const typed = event as AnyCustomerEvent;
+  if (typed.type === 'consent_changed' || typed.type === 'processing_objected') foldConsent(store, slot, typed, offset);
+  foldAttributes(store, slot, typed);
   foldScalars(store, f + F_SCALARS, event, beyondTolerance);
   if (!beyondTolerance) foldSeries(store, i + I_REFS, f64[f + F_LAST_EVENT_AT], event);
   foldSets(store, i + rows.setRefs, f64[f + F_LAST_EVENT_AT], event, beyondTolerance);
@@ -81,7 +85,9 @@ function foldAttributes(store: PartitionProfileStore, slot: number, event: AnyCu
       const { birthDate, country, language, timeZone } = event.data;
       const i = slot * i32Width;
       f64[slot * f64Width + F_REGISTERED_AT] = at;
-      i32[i + I_BIRTH_DATE] = Number(birthDate.slice(0, 4)) * 10_000 + Number(birthDate.slice(5, 7)) * 100 + Number(birthDate.slice(8, 10));
+      // Personal fields travel sealed; after an erasure their key is gone and the opener drops them: unknown, not a crash.
+      const birth: string | undefined = birthDate;
+      i32[i + I_BIRTH_DATE] = birth === undefined ? 0 : Number(birth.slice(0, 4)) * 10_000 + Number(birth.slice(5, 7)) * 100 + Number(birth.slice(8, 10));
       i32[i + I_COUNTRY] = store.strings.intern(country);
       i32[i + I_LANGUAGE] = store.strings.intern(language);
       i32[i + I_TIME_ZONE] = timeZone === undefined ? NO_STRING : store.strings.intern(timeZone);
@@ -130,6 +136,10 @@ function foldAttributes(store: PartitionProfileStore, slot: number, event: AnyCu
     case 'message_delivered':
     case 'message_opened':
     case 'message_clicked':
+    // Consent is folded in log order by foldConsent; erasure is the store's (it forgets the customer).
+    case 'consent_changed':
+    case 'processing_objected':
+    case 'customer_erased':
       return;
     default:
       assertNever(event);

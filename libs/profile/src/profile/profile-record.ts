@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { ConsentState } from '@kairos/consent';
 import type { PartitionProfileStore } from '../store/partition-profile-store';
 import { F_RECENT_IDS, F_SCALARS, I_REFS, RECENT_EVENT_IDS } from '../store/profile-rows';
 import { ProfileAttributes, profileAttributes } from './profile-attributes';
+import { consentState } from './profile-consent';
 import type { ProfileState } from './profile-state';
 
 /**
@@ -12,6 +14,7 @@ import type { ProfileState } from './profile-state';
 export interface ProfileRecord {
   readonly customerId: string;
   readonly attributes: ProfileAttributes;
+  readonly consent: ConsentState;
   /** Hashes of the last event ids, in ring order (null = empty). */
   readonly recentEventIds: readonly (number | null)[];
   readonly scalars: readonly (number | string | null)[];
@@ -49,7 +52,7 @@ export function exportProfile(state: ProfileState): ProfileRecord {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
   const recentEventIds = Array.from({ length: RECENT_EVENT_IDS }, (_, k) => orNull(rows.f64At(slot, F_RECENT_IDS + k)));
-  return { customerId: state.customerId, attributes: profileAttributes(state), recentEventIds, scalars, series, sets };
+  return { customerId: state.customerId, attributes: profileAttributes(state), consent: consentState(state), recentEventIds, scalars, series, sets };
 }
 
 export function exportStore(store: PartitionProfileStore): StoreRecord {

@@ -31,12 +31,17 @@ export function initialProfile(customerId: string, registry: FeatureRegistry = d
  * the state and must not expect an earlier handle to keep the old value (copy with `copyProfile` first if it
  * needs one). The result depends only on the state and the event, never on the clock or on other customers.
  * An event with the id of one of the customer's last few events is a redelivery and leaves the state unchanged.
+ * `customer_erased` forgets everything: the result is a new handle on an empty profile (the initial state).
  */
 export function evolveProfile(state: ProfileState, event: CustomerEvent, registry: FeatureRegistry): ProfileState {
   if (registry !== state.store.registry && registry.fingerprint !== state.store.registry.fingerprint) {
     throw new KairosError('INTERNAL', 'profile was built with a different feature registry');
   }
   if (event.customerId !== state.customerId) throw new KairosError('INTERNAL', 'event belongs to another customer');
+  if (event.type === 'customer_erased') {
+    state.store.forget(state.customerId);
+    return { customerId: state.customerId, store: state.store, slot: state.store.ensureSlot(state.customerId) };
+  }
   foldEvent(state.store, state.slot, event, -1);
   return state;
 }

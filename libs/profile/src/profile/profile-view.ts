@@ -1,7 +1,9 @@
+import type { ConsentState } from '@kairos/consent';
 import type { FeatureValue } from '../features/feature-definition';
 import type { FeatureRegistry } from '../features/feature-registry';
 import { age } from './customer-age';
 import { profileAttributes } from './profile-attributes';
+import { consentState } from './profile-consent';
 import type { ProfileState } from './profile-state';
 
 /** `GET /v1/customers/{id}/profile`: plain JSON, timestamps as ISO-8601 strings. */
@@ -38,6 +40,8 @@ export interface ProfileView {
     readonly lastOffset: number;
   };
   readonly features: Readonly<Record<string, Exclude<FeatureValue, readonly string[]> | string[]>>;
+  /** Consent per purpose and scope, objections, and the offset of the newest change: what decisions obey. */
+  readonly consent: ConsentState;
 }
 
 export function profileView(state: ProfileState, registry: FeatureRegistry, atMs: number): ProfileView {
@@ -80,6 +84,7 @@ export function profileView(state: ProfileState, registry: FeatureRegistry, atMs
       lastOffset: attributes.lastOffset,
     },
     features,
+    consent: consentState(state),
   };
 }
 

@@ -1,6 +1,8 @@
 import { PRODUCT_KINDS } from '@kairos/contracts';
 import { CARD_LOCK_REASONS, CARD_PRODUCTS, NO_ROW } from '../store/holding-tables';
-import { F_SCALARS, I_BIRTH_DATE, I_CARD_HEAD, I_COUNTRY, I_EVENT_COUNT, I_LANGUAGE, I_LATE_BEYOND_TOLERANCE, I_PRODUCT_HEAD, I_REFS, I_TIME_ZONE, NO_STRING } from '../store/profile-rows';
+import { CONSENT_PURPOSES } from '@kairos/contracts';
+import { isValidConsentCell } from '../profile/profile-consent';
+import { F_SCALARS, I_BIRTH_DATE, I_CARD_HEAD, I_CONSENT, I_COUNTRY, I_EVENT_COUNT, I_LANGUAGE, I_LATE_BEYOND_TOLERANCE, I_PRODUCT_HEAD, I_REFS, I_TIME_ZONE, NO_STRING } from '../store/profile-rows';
 import type { PartitionProfileStore } from '../store/partition-profile-store';
 import { ByteReader, ByteWriter } from './byte-buffers';
 
@@ -106,6 +108,7 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
   const i = slot * rows.i32Width;
   for (const field of PLAIN_I32_FIELDS) rows.i32[i + field] = reader.i32();
   for (const field of [I_COUNTRY, I_LANGUAGE, I_TIME_ZONE]) stringId(rows.i32[i + field], true);
+  for (const field of CONSENT_FIELDS) if (!isValidConsentCell(rows.i32[i + field])) throw new InvalidRecordError('consent cell out of range');
 
   for (const group of layout.groups) {
     const count = reader.u16();
@@ -168,7 +171,8 @@ export function readCustomer(reader: ByteReader, store: PartitionProfileStore): 
 }
 
 /** Int32 row fields that are values; the others are refs and heads, written as the lists they point to. */
-const PLAIN_I32_FIELDS = [I_EVENT_COUNT, I_LATE_BEYOND_TOLERANCE, I_BIRTH_DATE, I_COUNTRY, I_LANGUAGE, I_TIME_ZONE];
+const CONSENT_FIELDS = CONSENT_PURPOSES.map((_, index) => I_CONSENT + index);
+const PLAIN_I32_FIELDS = [I_EVENT_COUNT, I_LATE_BEYOND_TOLERANCE, I_BIRTH_DATE, I_COUNTRY, I_LANGUAGE, I_TIME_ZONE, ...CONSENT_FIELDS];
 
 function rowsOf(head: number, next: Int32Array): number[] {
   const rows: number[] = [];

@@ -5,7 +5,7 @@ import { createFeatureRegistry } from '../features/feature-registry';
 import { exportStore, storeDigest } from '../profile/profile-record';
 import { PartitionProfileStore } from '../store/partition-profile-store';
 import { DAY_MS, TEST_EPOCH_MS, featureMatrix, loggedHistoryArbitrary, newestEventAt } from '../testing';
-import { decodeSnapshot, encodeSnapshot, encodeSnapshotAsync, readSnapshotHeader } from './snapshot-codec';
+import { SNAPSHOT_FORMAT_VERSION, decodeSnapshot, encodeSnapshot, encodeSnapshotAsync, readSnapshotHeader } from './snapshot-codec';
 import { SnapshotCorruptError, SnapshotIncompatibleError } from './snapshot.errors';
 
 const registry = defaultFeatureRegistry();
@@ -105,7 +105,7 @@ describe('profile snapshots', () => {
   it('carries partition, offset and format in a verified header', () => {
     const store = fold([{ partition: PARTITION, offset: 41, event: { id: 'e', type: 'login', customerId: 'c', occurredAt: '', occurredAtMs: TEST_EPOCH_MS, receivedAtMs: TEST_EPOCH_MS, source: 's', data: { channel: 'app' } } }]);
     const header = readSnapshotHeader(encodeSnapshot(store, { compress: true }));
-    expect(header).toMatchObject({ formatVersion: 1, compressed: true, partition: PARTITION, lastAppliedOffset: 41, registryFingerprint: registry.fingerprint, customers: 1 });
+    expect(header).toMatchObject({ formatVersion: SNAPSHOT_FORMAT_VERSION, compressed: true, partition: PARTITION, lastAppliedOffset: 41, registryFingerprint: registry.fingerprint, customers: 1 });
     expect(header.sizes).toEqual({ customers: 1, customerIdBytes: 1, products: 0, productIdBytes: 0, cards: 0, cardIdBytes: 0 });
     const restored = decodeSnapshot(encodeSnapshot(store), registry);
     expect([restored.partition, restored.lastAppliedOffset, restored.size]).toEqual([PARTITION, 41, 1]);

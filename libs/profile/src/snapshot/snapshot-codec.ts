@@ -17,7 +17,11 @@ import { SnapshotCorruptError, SnapshotIncompatibleError } from './snapshot.erro
  * The checksum is verified before anything else is interpreted, so a flipped bit or a cut file is reported as
  * `SnapshotCorruptError` and never decoded into a state.
  */
-export const SNAPSHOT_FORMAT_VERSION = 1;
+/**
+ * 2: consent cells and objection offsets in the rows (consent events were ignored before, so a version-1 snapshot
+ * lacks state the log holds: it is refused as incompatible and the worker replays the log instead).
+ */
+export const SNAPSHOT_FORMAT_VERSION = 2;
 const MAGIC = [0x4b, 0x50, 0x53, 0x4e];
 const HEADER_BYTES = 44;
 const HASHED_HEADER_BYTES = 12;

@@ -91,6 +91,14 @@ export class BlockArena {
     this.classes[ref % CLASS_SLOTS].release(Math.floor(ref / CLASS_SLOTS));
   }
 
+  /** Zeroes a block's cells, then releases it: what an erased customer held is gone, not just unreachable. */
+  erase(ref: number): void {
+    if (ref === NO_BLOCK) return;
+    this.locate(ref);
+    this.chunk.fill(0, this.base, this.base + this.classes[ref % CLASS_SLOTS].blockCells);
+    this.release(ref);
+  }
+
   locate(ref: number): void {
     const sizeClass = this.classes[ref % CLASS_SLOTS];
     const index = Math.floor(ref / CLASS_SLOTS);

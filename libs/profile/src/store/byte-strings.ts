@@ -9,6 +9,8 @@ import { grownColumn, nextCapacity } from './typed-columns';
 export class ByteStrings {
   private bytes = new Uint8Array(256);
   private used = 0;
+  /** Bytes of cleared rows: zeroed, not yet reclaimed (see `compact`). */
+  private dead = 0;
   private offsets = new Int32Array(0);
   private lengths = new Uint16Array(0);
   private readonly wide = new Map<number, string>();
@@ -28,13 +30,46 @@ export class ByteStrings {
     if (this.used + bytes > this.bytes.length) this.growBytes(this.used + bytes, false);
   }
 
-  /** Bytes of text held (for sizing a restore). */
+  /** Bytes of text held by live rows (for sizing a restore). */
   get textBytes(): number {
-    return this.used;
+    return this.used - this.dead;
+  }
+
+  /**
+   * Forgets the text of `row`: its bytes are overwritten with zeros at once (an erased customer's id must not
+   * linger in memory or reach a heap dump) and the row reads as the empty string until set again.
+   */
+  clear(row: number): void {
+    const length = this.lengths[row];
+    if (length === ByteStrings.WIDE) this.wide.delete(row);
+    else {
+      this.bytes.fill(0, this.offsets[row], this.offsets[row] + length);
+      this.dead += length;
+    }
+    this.offsets[row] = 0;
+    this.lengths[row] = 0;
+  }
+
+  /** Rewrites rows `0..rows-1` into a buffer without the space cleared rows left behind. */
+  compact(rows: number): void {
+    if (this.dead === 0) return;
+    const packed = new Uint8Array(Math.max(256, this.used - this.dead));
+    let used = 0;
+    for (let row = 0; row < rows; row++) {
+      const length = this.lengths[row];
+      if (length === ByteStrings.WIDE || length === 0) continue;
+      packed.set(this.bytes.subarray(this.offsets[row], this.offsets[row] + length), used);
+      this.offsets[row] = used;
+      used += length;
+    }
+    this.bytes = packed;
+    this.used = used;
+    this.dead = 0;
   }
 
   set(row: number, text: string): void {
     this.ensure(row + 1);
+    if (this.lengths[row] !== 0) this.clear(row);
     if (text.length >= ByteStrings.WIDE || !isLatin1(text)) {
       this.wide.set(row, text);
       this.lengths[row] = ByteStrings.WIDE;
@@ -98,13 +133,8 @@ export class CustomerIndex {
   size = 0;
 
   find(id: string): number {
-    const hash = hashText(id);
-    const table = this.table;
-    for (let bucket = hash & this.mask; ; bucket = (bucket + 1) & this.mask) {
-      const slot = table[bucket * 2 + 1];
-      if (slot === -1) return -1;
-      if (table[bucket * 2] === hash && this.ids.equals(slot, id)) return slot;
-    }
+    const bucket = this.bucketOf(id);
+    return bucket < 0 ? -1 : this.table[bucket * 2 + 1];
   }
 
   /** Adds an id not yet present; returns its slot (slots are dense, in order of addition). */
@@ -120,6 +150,31 @@ export class CustomerIndex {
     return this.ids.get(slot);
   }
 
+  /**
+   * Removes `id` and keeps slots dense: the customer in the last slot moves into the freed one. Returns the freed
+   * slot and the slot that moved into it (equal when the removed customer was last), or null if `id` is absent.
+   */
+  remove(id: string): { readonly slot: number; readonly movedFrom: number } | null {
+    const bucket = this.bucketOf(id);
+    if (bucket < 0) return null;
+    const slot = this.table[bucket * 2 + 1];
+    this.unlink(bucket);
+    this.ids.clear(slot);
+    const last = --this.size;
+    if (slot !== last) {
+      const moved = this.ids.get(last);
+      this.table[this.bucketOf(moved) * 2 + 1] = slot;
+      this.ids.set(slot, moved);
+      this.ids.clear(last);
+    }
+    return { slot, movedFrom: last };
+  }
+
+  /** Reclaims the id bytes removals left behind. */
+  compact(): void {
+    this.ids.compact(this.size);
+  }
+
   get textBytes(): number {
     return this.ids.textBytes;
   }
@@ -132,6 +187,37 @@ export class CustomerIndex {
 
   get bytesUsed(): number {
     return this.table.byteLength + this.ids.bytesUsed;
+  }
+
+  private bucketOf(id: string): number {
+    const hash = hashText(id);
+    const table = this.table;
+    for (let bucket = hash & this.mask; ; bucket = (bucket + 1) & this.mask) {
+      const slot = table[bucket * 2 + 1];
+      if (slot === -1) return -1;
+      if (table[bucket * 2] === hash && this.ids.equals(slot, id)) return bucket;
+    }
+  }
+
+  /**
+   * Empties `bucket` by backward-shift deletion: later entries of the same probe run move up, so lookups never
+   * meet a hole inside a run and no tombstones are needed.
+   */
+  private unlink(bucket: number): void {
+    const table = this.table;
+    const mask = this.mask;
+    let hole = bucket;
+    for (let next = (hole + 1) & mask; table[next * 2 + 1] !== -1; next = (next + 1) & mask) {
+      const home = table[next * 2] & mask;
+      // The entry at `next` may fill the hole only if its home bucket is not between the hole and itself.
+      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+      if (stays) continue;
+      table[hole * 2] = table[next * 2];
+      table[hole * 2 + 1] = table[next * 2 + 1];
+      hole = next;
+    }
+    table[hole * 2] = 0;
+    table[hole * 2 + 1] = -1;
   }
 
   private insert(hash: number, slot: number): void {

@@ -15,6 +15,21 @@ export function productKindIndex(kind: ProductKind): number {
   return PRODUCT_KINDS.indexOf(kind);
 }
 
+/** Rows of a table freed by an erasure, reused before the table grows. */
+class FreeRows {
+  private rows = new Int32Array(8);
+  count = 0;
+
+  put(row: number): void {
+    if (this.count === this.rows.length) this.rows = grownColumn(this.rows, this.rows.length * 2, 0);
+    this.rows[this.count++] = row;
+  }
+
+  take(): number {
+    return this.count === 0 ? NO_ROW : this.rows[--this.count];
+  }
+}
+
 /**
  * A customer's products as rows of one partition-wide table, linked per customer (customers hold a handful, so a
  * linear walk beats any index). Every time-stamped field keeps the occurredAt it came from, so a late event never
@@ -33,6 +48,7 @@ export class ProductTable {
   balance = new Float64Array(0);
   balanceAtMs = new Float64Array(0);
   next = new Int32Array(0);
+  private readonly free = new FreeRows();
 
   find(head: number, productId: string): number {
     for (let row = head; row !== NO_ROW; row = this.next[row]) if (this.productIds.equals(row, productId)) return row;
@@ -41,12 +57,33 @@ export class ProductTable {
 
   /** Adds a row in front of `head`; the caller stores the returned row as the new head. */
   add(head: number, productId: string, kind: number): number {
-    if (this.size === this.capacity) this.reserve(nextCapacity(this.capacity, this.size + 1));
-    const row = this.size++;
+    let row = this.free.take();
+    if (row === NO_ROW) {
+      if (this.size === this.capacity) this.reserve(nextCapacity(this.capacity, this.size + 1));
+      row = this.size++;
+    }
     this.productIds.set(row, productId);
     this.kind[row] = kind;
     this.next[row] = head;
     return row;
+  }
+
+  /** Frees every row of the list at `head`, ids zeroed and fields emptied (an erased customer's products). */
+  releaseList(head: number): void {
+    for (let row = head; row !== NO_ROW; ) {
+      const next = this.next[row];
+      this.productIds.clear(row);
+      this.kind[row] = 0;
+      for (const column of [this.openedAtMs, this.closedAtMs, this.limit, this.limitAtMs, this.balance, this.balanceAtMs]) column[row] = NaN;
+      this.next[row] = NO_ROW;
+      this.free.put(row);
+      row = next;
+    }
+  }
+
+  /** Rows in use (allocated minus freed). */
+  get liveRows(): number {
+    return this.size - this.free.count;
   }
 
   isHeld(row: number): boolean {
@@ -87,6 +124,7 @@ export class CardTable {
   /** occurredAt of the newest lock or unlock. */
   lockChangedAtMs = new Float64Array(0);
   next = new Int32Array(0);
+  private readonly free = new FreeRows();
 
   find(head: number, cardId: string): number {
     for (let row = head; row !== NO_ROW; row = this.next[row]) if (this.cardIds.equals(row, cardId)) return row;
@@ -94,11 +132,33 @@ export class CardTable {
   }
 
   add(head: number, cardId: string): number {
-    if (this.size === this.capacity) this.reserve(nextCapacity(this.capacity, this.size + 1));
-    const row = this.size++;
+    let row = this.free.take();
+    if (row === NO_ROW) {
+      if (this.size === this.capacity) this.reserve(nextCapacity(this.capacity, this.size + 1));
+      row = this.size++;
+    }
     this.cardIds.set(row, cardId);
     this.next[row] = head;
     return row;
+  }
+
+  /** Frees every row of the list at `head` (an erased customer's cards). */
+  releaseList(head: number): void {
+    for (let row = head; row !== NO_ROW; ) {
+      const next = this.next[row];
+      this.cardIds.clear(row);
+      this.product[row] = 0;
+      this.locked[row] = 0;
+      this.lockReason[row] = 0;
+      this.lockChangedAtMs[row] = NaN;
+      this.next[row] = NO_ROW;
+      this.free.put(row);
+      row = next;
+    }
+  }
+
+  get liveRows(): number {
+    return this.size - this.free.count;
   }
 
   reserve(capacity: number): void {

@@ -4,7 +4,7 @@ import { foldEvent } from '../profile/profile-fold';
 import { BucketSeries } from './bucket-series';
 import { CustomerIndex } from './byte-strings';
 import { CardTable, ProductTable } from './holding-tables';
-import { I_REFS, ProfileRows } from './profile-rows';
+import { I_CARD_HEAD, I_PRODUCT_HEAD, I_REFS, ProfileRows } from './profile-rows';
 import { RecentValueSet } from './recent-value-set';
 import { StringInterner } from './string-interner';
 
@@ -114,14 +114,46 @@ export class PartitionProfileStore {
       throw new KairosError('INTERNAL', `record of partition ${logged.partition} applied to the store of partition ${this.partition}`);
     }
     if (logged.offset <= this.lastAppliedOffset) return false;
+    // The offset counts as applied only once the fold returned: a fold that throws (a bug) must hold the partition
+    // at this record, visibly, instead of letting the consumer's retry skip it.
+    const changed = this.foldRecord(logged);
     this.lastAppliedOffset = logged.offset;
-    if (foldEvent(this, this.ensureSlot(logged.event.customerId), logged.event, logged.offset)) return true;
-    this.duplicatesSkipped++;
-    return false;
+    if (!changed && logged.event.type !== 'customer_erased') this.duplicatesSkipped++;
+    return changed;
+  }
+
+  private foldRecord(logged: LoggedEvent): boolean {
+    // Erasure forgets; it never creates a slot, so a redelivered erasure finds nothing and changes nothing.
+    if (logged.event.type === 'customer_erased') return this.forget(logged.event.customerId);
+    return foldEvent(this, this.ensureSlot(logged.event.customerId), logged.event, logged.offset);
   }
 
   /**
-   * Rewrites the window buckets and value sets into fresh arenas with every list in a block just big enough.
+   * Forgets a customer entirely (Art. 17): window buckets and value sets are zeroed and released, product and
+   * card rows zeroed and freed, the id bytes zeroed, and the row emptied; the customer of the last slot moves
+   * into the freed slot so slots stay dense. Afterwards `slotOf` returns -1 and no snapshot holds anything of
+   * the customer. Handles (`ProfileState`) taken before are invalid: take them per request. Returns false if
+   * the customer was not in the store.
+   */
+  forget(customerId: string): boolean {
+    const slot = this.index.find(customerId);
+    if (slot < 0) return false;
+    const rows = this.rows;
+    const i = slot * rows.i32Width;
+    this.series.forEach((series, group) => series.arena.erase(rows.i32[i + I_REFS + group]));
+    this.sets.forEach((set, index) => set.arena.erase(rows.i32[i + rows.setRefs + index]));
+    this.products.releaseList(rows.i32[i + I_PRODUCT_HEAD]);
+    this.cards.releaseList(rows.i32[i + I_CARD_HEAD]);
+    const removed = this.index.remove(customerId);
+    if (removed === null) return false;
+    if (removed.movedFrom !== removed.slot) rows.move(removed.movedFrom, removed.slot);
+    rows.clear(removed.movedFrom);
+    return true;
+  }
+
+  /**
+   * Rewrites the window buckets and value sets into fresh arenas with every list in a block just big enough, and
+   * reclaims the id bytes erasures left behind.
    * Lists grow through size classes and leave smaller blocks behind for reuse; after a bulk load (replay, cold
    * start) most are never reused. Takes about a second per million customers; run it after a replay or a
    * snapshot, not per event. Changes no value.
@@ -138,6 +170,9 @@ export class PartitionProfileStore {
       for (let slot = 0, ref = rows.setRefs + set; slot < this.size; slot++, ref += rows.i32Width) rows.i32[ref] = fresh.copyFrom(old, rows.i32[ref]);
       return fresh;
     });
+    this.index.compact();
+    this.products.productIds.compact(this.products.size);
+    this.cards.cardIds.compact(this.cards.size);
   }
 
   /** Sizes every table for a restore of known size, so it holds no growth slack. */
@@ -154,9 +189,9 @@ export class PartitionProfileStore {
     return {
       customers: this.size,
       customerIdBytes: this.index.textBytes,
-      products: this.products.size,
+      products: this.products.liveRows,
       productIdBytes: this.products.productIds.textBytes,
-      cards: this.cards.size,
+      cards: this.cards.liveRows,
       cardIdBytes: this.cards.cardIds.textBytes,
     };
   }

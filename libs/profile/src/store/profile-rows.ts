@@ -1,3 +1,5 @@
+import { CONSENT_PURPOSES } from '@kairos/contracts';
+import { OBJECTION_SCOPES } from '@kairos/consent';
 import { NO_BLOCK } from './block-arena';
 import { grownColumn, nextCapacity } from './typed-columns';
 
@@ -14,8 +16,12 @@ export const F_LAST_EVENT_AT = 0;
 export const F_REGISTERED_AT = 1;
 /** Log offset of the last event applied to this customer (-1: none, or folded without an offset). */
 export const F_LAST_OFFSET = 2;
+/** Log offset of the newest consent change or objection (-1: none, or folded without an offset). */
+export const F_CONSENT_OFFSET = 3;
+/** Per objection scope (OBJECTION_SCOPES order), the offset it was recorded at; NaN = no objection. */
+export const F_OBJECTIONS = 4;
 /** Ring of the last event-id hashes (NaN = empty); the next goes to `eventCount % RECENT_EVENT_IDS`. */
-export const F_RECENT_IDS = 3;
+export const F_RECENT_IDS = F_OBJECTIONS + OBJECTION_SCOPES.length;
 /** The registry's scalar cells follow. */
 export const F_SCALARS = F_RECENT_IDS + RECENT_EVENT_IDS;
 
@@ -29,8 +35,13 @@ export const I_LANGUAGE = 4;
 export const I_TIME_ZONE = 5;
 export const I_PRODUCT_HEAD = 6;
 export const I_CARD_HEAD = 7;
+/**
+ * One cell per consent purpose (CONSENT_PURPOSES order): 2 bits per consent scope (CONSENT_SCOPES order, `any`
+ * first) holding the index of the status in CONSENT_STATUSES; 0 = unknown everywhere.
+ */
+export const I_CONSENT = 8;
 /** One bucket-series ref per series group, then one value-set ref per set. */
-export const I_REFS = 8;
+export const I_REFS = I_CONSENT + CONSENT_PURPOSES.length;
 
 /**
  * The fixed-size state of every customer of a partition, row-major in two typed arrays (one of doubles, one of
@@ -54,12 +65,14 @@ export class ProfileRows {
     this.setRefs = I_REFS + groupCount;
     this.f64Template = new Float64Array(this.f64Width).fill(NaN);
     this.f64Template[F_LAST_OFFSET] = -1;
+    this.f64Template[F_CONSENT_OFFSET] = -1;
     this.f64Template.set(scalarIdentities, F_SCALARS);
     this.i32Template = new Int32Array(this.i32Width).fill(NO_BLOCK);
     this.i32Template.fill(0, 0, I_COUNTRY);
     this.i32Template[I_COUNTRY] = NO_STRING;
     this.i32Template[I_LANGUAGE] = NO_STRING;
     this.i32Template[I_TIME_ZONE] = NO_STRING;
+    this.i32Template.fill(0, I_CONSENT, I_REFS);
   }
 
   /** Makes room for `slots` customers, with room to grow; new rows hold the empty profile. */
@@ -77,6 +90,18 @@ export class ProfileRows {
       this.i32.set(this.i32Template, slot * this.i32Width);
     }
     this.capacity = capacity;
+  }
+
+  /** Puts the empty profile back into `slot` (a forgotten customer leaves nothing in the row). */
+  clear(slot: number): void {
+    this.f64.set(this.f64Template, slot * this.f64Width);
+    this.i32.set(this.i32Template, slot * this.i32Width);
+  }
+
+  /** Copies the row of slot `from` over slot `to` (refs move with it: they name arena blocks, not slots). */
+  move(from: number, to: number): void {
+    this.f64.copyWithin(to * this.f64Width, from * this.f64Width, (from + 1) * this.f64Width);
+    this.i32.copyWithin(to * this.i32Width, from * this.i32Width, (from + 1) * this.i32Width);
   }
 
   f64At(slot: number, field: number): number {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { EVENT_TYPES, eventDataSchemas, validateIncomingEvent } from '@kairos/contracts';
+import { EVENT_TYPES, GOVERNANCE_EVENT_VALIDATION_POLICY, eventDataSchemas, validateIncomingEvent } from '@kairos/contracts';
 import { eventDataArbitrary, eventHistoryArbitrary } from './customer-event.arbitraries';
 
 describe('customer event arbitraries', () => {
@@ -20,7 +20,7 @@ describe('customer event arbitraries', () => {
         let newest = -Infinity;
         for (const event of events) {
           const { customerId, occurredAtMs, receivedAtMs, ...incoming } = event;
-          const result = validateIncomingEvent({ ...incoming, customerId }, receivedAtMs);
+          const result = validateIncomingEvent({ ...incoming, customerId }, receivedAtMs, GOVERNANCE_EVENT_VALIDATION_POLICY);
           expect(result.ok).toBe(true);
           expect(Date.parse(event.occurredAt)).toBe(occurredAtMs);
           expect(newest - occurredAtMs).toBeLessThanOrEqual(maxDelayMs);

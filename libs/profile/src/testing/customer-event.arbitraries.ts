@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CustomerEvent, EVENT_TYPES, EventData, EventType, LoggedEvent, PRODUCT_KINDS, ProductKind } from '@kairos/contracts';
+import { CONSENT_CHANNELS, CONSENT_PURPOSES, CustomerEvent, EVENT_TYPES, EventData, EventType, LoggedEvent, PRODUCT_KINDS, ProductKind } from '@kairos/contracts';
 import { DAY_MS, TEST_EPOCH_MS } from './customer-event.factory';
 
 /**
@@ -66,6 +66,22 @@ const DATA: { [T in EventType]: fc.Arbitrary<EventData<T>> } = {
   message_delivered: messageRef,
   message_opened: messageRef,
   message_clicked: messageRef,
+  consent_changed: fc.record(
+    {
+      consentId: fc.constantFrom('cons-1', 'cons-2', 'cons-3'),
+      purpose: fc.constantFrom(...CONSENT_PURPOSES),
+      channel: fc.constantFrom(...CONSENT_CHANNELS),
+      status: fc.constantFrom('given', 'withdrawn', 'refused'),
+      method: fc.constantFrom('web_form', 'app', 'call_center', 'branch', 'letter', 'email', 'api'),
+      capturedAt: fc.constant('2026-01-15T10:00:00.000Z'),
+      noticeId: fc.constantFrom('privacy-notice', 'marketing-notice'),
+      noticeVersion: fc.constantFrom('1.0', '2.1'),
+      evidenceRef: fc.constantFrom('ev-1', 'ev-2'),
+    },
+    { requiredKeys: ['consentId', 'purpose', 'status', 'method', 'capturedAt', 'noticeId', 'noticeVersion', 'evidenceRef'] },
+  ),
+  processing_objected: fc.record({ requestId: fc.constantFrom('dsr-1', 'dsr-2'), scope: fc.constantFrom('direct_marketing', 'profiling'), receivedAt: fc.constant('2026-01-15T10:00:00.000Z') }),
+  customer_erased: fc.record({ requestId: fc.constantFrom('dsr-3', 'dsr-4'), receivedAt: fc.constant('2026-01-15T10:00:00.000Z') }),
 } as { [T in EventType]: fc.Arbitrary<EventData<T>> };
 
 /** Valid `data` for an event of `type`. */

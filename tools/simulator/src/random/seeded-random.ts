@@ -1,33 +1,19 @@
+import { Sfc32 } from '@kairos/random';
+
 /**
  * The simulator's only source of randomness. sfc32 (128-bit state, four integer ops per draw) is fast, passes
  * PractRand far beyond what a simulation draws, and lets every customer own an independent stream, so a run is
  * reproducible from (seed, options) alone and never depends on Math.random or on iteration interleaving.
  */
-export class SeededRandom {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+export class SeededRandom extends Sfc32 {
   private spareNormal = Number.NaN;
 
   constructor(seed: number, stream = 0) {
     let state = mixSeed(seed, stream);
-    this.a = splitmix32((state = (state + 0x9e3779b9) | 0));
-    this.b = splitmix32((state = (state + 0x9e3779b9) | 0));
-    this.c = splitmix32((state = (state + 0x9e3779b9) | 0));
-    this.d = splitmix32((state + 0x9e3779b9) | 0);
-    // The first outputs of a freshly seeded sfc32 are still correlated with the seed.
-    for (let i = 0; i < 12; i++) this.nextUint32();
-  }
-
-  nextUint32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
+    const a = splitmix32((state = (state + 0x9e3779b9) | 0));
+    const b = splitmix32((state = (state + 0x9e3779b9) | 0));
+    const c = splitmix32((state = (state + 0x9e3779b9) | 0));
+    super([a, b, c, splitmix32((state + 0x9e3779b9) | 0)]);
   }
 
   /** Uniform in [0, 1). */

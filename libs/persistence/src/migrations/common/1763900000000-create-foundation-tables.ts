@@ -1,14 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { Dialect, columnTypes } from '../../dialect';
+import { migrationColumns } from '../migration-columns';
 
 /** API keys, partition snapshots, the event-id index (Kafka mode), identity links and parked events. */
 export class CreateFoundationTables1763900000000 implements MigrationInterface {
   name = 'CreateFoundationTables1763900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const types = columnTypes(queryRunner.connection.options.type === 'postgres' ? 'postgres' : ('sqlite' satisfies Dialect));
-    const varchar = (name: string, length: number, extra: object = {}) => ({ name, type: 'varchar', length: String(length), ...extra });
-    const int64 = (name: string, extra: object = {}) => ({ name, type: types.int64, ...extra });
+    const { types, varchar, int64 } = migrationColumns(queryRunner);
 
     await queryRunner.createTable(
       new Table({

@@ -1,4 +1,20 @@
+import { auditMigrations } from '../../audit/migrations';
+import { consentMigrations } from '../../consent/migrations';
+import { contentMigrations } from '../../content/migrations';
+import { dataSubjectRightsMigrations } from '../../data-subject-rights/migrations';
+import { privacyMigrations } from '../../privacy/migrations';
+import { retentionMigrations } from '../../retention/migrations';
 import { CreateFoundationTables1763900000000 } from '../common/1763900000000-create-foundation-tables';
+import { IndexEventIndexByCustomer1763900100000 } from '../common/1763900100000-index-event-index-by-customer';
 
-/** SQLite migrations in the order they run. Add dialect-specific ones here beside the common ones. */
-export const sqliteMigrations = [CreateFoundationTables1763900000000];
+/** SQLite migrations in the order they run: the foundation tables, then each area's own list. */
+export const sqliteMigrations = [
+  CreateFoundationTables1763900000000,
+  IndexEventIndexByCustomer1763900100000,
+  ...auditMigrations.sqlite,
+  ...privacyMigrations.sqlite,
+  ...consentMigrations.sqlite,
+  ...retentionMigrations.sqlite,
+  ...dataSubjectRightsMigrations.sqlite,
+  ...contentMigrations.sqlite,
+];

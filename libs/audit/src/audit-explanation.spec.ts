@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { GENESIS_HASH } from './audit-hash';
+import { auditRecordOf, chainRecord, encodeAuditContent } from './audit-record-body';
+import { AUDIT_RECORD_KINDS, type AuditRecord } from './audit-record';
+import { explainRecord } from './audit-explanation';
+import { isKnownReason, reasonPhrase } from './reason-phrases';
+import { decisionDraft } from './test-support/audit-draft-factory';
+
+function recordFrom(draft: ReturnType<typeof decisionDraft>, sealedPersonalData?: string): AuditRecord {
+  const { personalData: _p, occurredAtMs, ...rest } = draft;
+  const content = encodeAuditContent({ ...rest, occurredAtMs: occurredAtMs!, ...(sealedPersonalData ? { sealedPersonalData } : {}) });
+  return auditRecordOf(chainRecord(content, { id: 'r-1', chain: 2, sequence: 9, prevHash: GENESIS_HASH, recordedAtMs: 1_795_000_000_900 }));
+}
+
+describe('explainRecord', () => {
+  const record = recordFrom(decisionDraft(5));
+
+  it('answers "why this offer" in German, with inputs, rules, model attributions, consent and the counterfactual', () => {
+    const explanation = explainRecord(record, 'de');
+    expect(explanation.summary).toBe(
+      'Sie sehen dieses Angebot, weil Sie der Verwendung für Marketing über E-Mail zugestimmt haben, Regel r3 des Regelwerks „offers“ auf Ihre Situation zutraf und das Modell „propensity-card“ dies als für Sie relevant bewertet hat.',
+    );
+    const lines = Object.fromEntries(explanation.sections.map((s) => [s.topic, s.lines]));
+    expect(lines.inputs).toEqual(['income monthly: 2.005', 'age band: 30-39', 'txn count 30d: 5', 'has credit card: nein', 'churn risk: 0,12']);
+    expect(lines.logic).toEqual([
+      'Regelwerk „offers“ (Version 12), Tabelle „offerTable“: zutreffende Zeilen r3, r7',
+      'Modell „propensity-card“ Version 7 (production) ergab den Score 0,734; am stärksten wirkten: txn count 30d (+0,21), income monthly (−0,08), has credit card (+0,05)',
+    ]);
+    expect(lines.consent).toEqual(['Stand: Position 1005 Ihres Ereignisverlaufs', 'Marketing über E-Mail: erteilt']);
+    expect(lines.counterfactuals).toEqual(['Wäre „income monthly“ 3.200 statt 2.800 gewesen, wäre das Ergebnis „offer-premium-card“ gewesen.']);
+    expect(explanation.text).toContain('Was das Ergebnis geändert hätte:\n- Wäre');
+  });
+
+  it('answers in English with the same structure', () => {
+    const explanation = explainRecord(record, 'en');
+    expect(explanation.summary).toBe(
+      'You see this offer because you consented to marketing via e-mail, rule r3 of the rule set “offers” applied to your situation and the model “propensity-card” rated this as relevant for you.',
+    );
+    expect(explanation.sections.find((s) => s.topic === 'counterfactuals')!.lines).toEqual([
+      'Had “income monthly” been 3,200 instead of 2,800, the result would have been “offer-premium-card”.',
+    ]);
+    expect(explanation.sections.map((s) => s.topic)).toEqual(['inputs', 'logic', 'consent', 'reasons', 'counterfactuals', 'record']);
+  });
+
+  it('explains a suppression with its reasons and renders unknown codes generically', () => {
+    const suppressed = recordFrom(
+      decisionDraft(6, { kind: 'action_suppressed', reasons: ['consent_withdrawn:marketing:email', 'objected:direct_marketing', 'brand_new_rule:x'], counterfactuals: [] }),
+    );
+    expect(explainRecord(suppressed, 'de').summary).toBe(
+      'Sie haben dieses Angebot nicht erhalten, weil Sie Ihre Einwilligung in Marketing über E-Mail widerrufen haben, Sie der Direktwerbung widersprochen haben und der Grund „brand_new_rule:x“ vorlag.',
+    );
+    expect(explainRecord(suppressed, 'en').summary).toBe(
+      'You did not receive this offer because you withdrew your consent to marketing via e-mail, you objected to direct marketing and the reason “brand_new_rule:x” applied.',
+    );
+  });
+
+  it('shows opened personal data, a sealed placeholder, or the erased placeholder', () => {
+    const sealed = recordFrom(decisionDraft(7), 'c2VhbGVk');
+    const topic = (locale: 'de' | 'en', data?: Parameters<typeof explainRecord>[2]) => explainRecord(sealed, locale, data).sections.find((s) => s.topic === 'personal_data')!.lines;
+    expect(topic('en', { greeting_name: 'Erika' })).toEqual(['greeting name: Erika']);
+    expect(topic('de', 'erased')).toEqual(['[gelöscht – die personenbezogenen Daten dieses Eintrags wurden gelöscht]']);
+    expect(topic('en', 'erased')).toEqual(['[erased – the personal data of this record were deleted]']);
+    expect(topic('en')).toEqual(['[sealed]']);
+    expect(explainRecord(record, 'en').sections.some((s) => s.topic === 'personal_data')).toBe(false);
+  });
+
+  it('has a phrase in both languages for every reason the consent check writes', () => {
+    for (const code of ['erased', 'purpose_unknown:x', 'objected:profiling', 'consent_missing:profiling:any', 'consent_refused:analytics:sms', 'consent_given:ai_personalization:app', 'legal_basis:contract:service']) {
+      expect(isKnownReason(code)).toBe(true);
+      expect(reasonPhrase(code, 'de')).not.toMatch(/Grund „/);
+      expect(reasonPhrase(code, 'en')).not.toMatch(/the reason “/);
+    }
+    expect(reasonPhrase('legal_basis:legitimate_interests:analytics', 'de')).toBe('die Verarbeitung für Analysen auf unseren berechtigten Interessen beruht');
+  });
+
+  it('never throws, whatever the codes and record contents look like', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...AUDIT_RECORD_KINDS, 'kind_from_the_future'),
+        fc.array(fc.string(), { maxLength: 4 }),
+        fc.anything(),
+        fc.constantFrom('de' as const, 'en' as const),
+        (kind, reasons, junk, locale) => {
+          const odd = { ...record, kind, reasons, inputs: junk, logic: { models: [{ attributions: junk }], rules: junk }, consent: { asOfOffset: 1, grants: junk, objections: junk }, counterfactuals: junk } as unknown as AuditRecord;
+          const explanation = explainRecord(odd, locale, junk === null ? 'erased' : undefined);
+          expect(typeof explanation.text).toBe('string');
+          expect(explanation.summary.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

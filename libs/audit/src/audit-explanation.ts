@@ -1,0 +1,221 @@
+import type { AuditRecord, AuditRecordKind } from './audit-record';
+import {
+  consentStatusWords,
+  type ExplanationLocale,
+  featureWords,
+  joinClauses,
+  objectionWords,
+  purposeWords,
+  signedNumber,
+  valueWords,
+  viaChannel,
+} from './explanation-vocabulary';
+import { reasonPhrase } from './reason-phrases';
+
+/** The personal data of a record as the caller could open it: the values, `erased` once the key is gone. */
+export type OpenedPersonalData = Readonly<Record<string, unknown>> | 'erased';
+
+export type ExplanationTopic = 'inputs' | 'logic' | 'consent' | 'reasons' | 'counterfactuals' | 'personal_data' | 'record';
+
+export interface ExplanationSection {
+  readonly topic: ExplanationTopic;
+  readonly heading: string;
+  readonly lines: readonly string[];
+}
+
+export interface AuditExplanation {
+  readonly recordId: string;
+  readonly kind: AuditRecordKind;
+  readonly locale: ExplanationLocale;
+  /** "You see this offer because …" — the answer to "why?" in one sentence. */
+  readonly summary: string;
+  readonly sections: readonly ExplanationSection[];
+  /** Summary and sections as plain text, for letters and the customer portal. */
+  readonly text: string;
+}
+
+/** How each kind of record opens its summary, and what it says when no reason was recorded. */
+const LEADS: Readonly<Record<AuditRecordKind, Readonly<Record<ExplanationLocale, { lead: string; plain: string }>>>> = {
+  decision_served: {
+    en: { lead: 'You see this offer because', plain: 'You see this offer because the rules and models below selected it for you.' },
+    de: { lead: 'Sie sehen dieses Angebot, weil', plain: 'Sie sehen dieses Angebot, weil die unten beschriebenen Regeln und Modelle es für Sie ausgewählt haben.' },
+  },
+  action_suppressed: {
+    en: { lead: 'You did not receive this offer because', plain: 'You did not receive this offer.' },
+    de: { lead: 'Sie haben dieses Angebot nicht erhalten, weil', plain: 'Sie haben dieses Angebot nicht erhalten.' },
+  },
+  trigger_fired: {
+    en: { lead: 'An action was started for you because', plain: 'An action was started for you by an event trigger.' },
+    de: { lead: 'Für Sie wurde eine Aktion gestartet, weil', plain: 'Für Sie wurde durch einen Ereignis-Auslöser eine Aktion gestartet.' },
+  },
+  score_computed: {
+    en: { lead: 'A score was computed for you because', plain: 'A score was computed for you.' },
+    de: { lead: 'Für Sie wurde ein Score berechnet, weil', plain: 'Für Sie wurde ein Score berechnet.' },
+  },
+  model_promoted: {
+    en: { lead: 'A model version was put into use because', plain: 'A model version was put into use.' },
+    de: { lead: 'Eine Modellversion wurde in Betrieb genommen, weil', plain: 'Eine Modellversion wurde in Betrieb genommen.' },
+  },
+  ruleset_deployed: {
+    en: { lead: 'A rule set version was deployed because', plain: 'A rule set version was deployed.' },
+    de: { lead: 'Eine Regelwerksversion wurde in Betrieb genommen, weil', plain: 'Eine Regelwerksversion wurde in Betrieb genommen.' },
+  },
+  content_approved: {
+    en: { lead: 'This content was approved because', plain: 'This content was approved by a reviewer.' },
+    de: { lead: 'Dieser Inhalt wurde freigegeben, weil', plain: 'Dieser Inhalt wurde von einer prüfenden Person freigegeben.' },
+  },
+  consent_changed: {
+    en: { lead: 'Your consent was recorded as changed because', plain: 'A change of your consent was recorded.' },
+    de: { lead: 'Eine Änderung Ihrer Einwilligung wurde festgehalten, weil', plain: 'Eine Änderung Ihrer Einwilligung wurde festgehalten.' },
+  },
+  objection_recorded: {
+    en: { lead: 'Your objection was recorded because', plain: 'Your objection was recorded.' },
+    de: { lead: 'Ihr Widerspruch wurde festgehalten, weil', plain: 'Ihr Widerspruch wurde festgehalten.' },
+  },
+  dsr_executed: {
+    en: { lead: 'Your data-subject request was carried out because', plain: 'Your data-subject request was carried out.' },
+    de: { lead: 'Ihr Betroffenenantrag wurde ausgeführt, weil', plain: 'Ihr Betroffenenantrag wurde ausgeführt.' },
+  },
+  review_requested: {
+    en: { lead: 'A human review was requested because', plain: 'A human review of a decision was requested.' },
+    de: { lead: 'Eine Überprüfung durch einen Menschen wurde verlangt, weil', plain: 'Eine Überprüfung einer Entscheidung durch einen Menschen wurde verlangt.' },
+  },
+  retention_enforced: {
+    en: { lead: 'Data were deleted under the retention policy because', plain: 'Data were deleted under the retention policy.' },
+    de: { lead: 'Daten wurden gemäß den Aufbewahrungsregeln gelöscht, weil', plain: 'Daten wurden gemäß den Aufbewahrungsregeln gelöscht.' },
+  },
+  access_denied: {
+    en: { lead: 'Access was refused because', plain: 'Access was refused.' },
+    de: { lead: 'Der Zugriff wurde verweigert, weil', plain: 'Der Zugriff wurde verweigert.' },
+  },
+};
+
+const HEADINGS: Readonly<Record<ExplanationTopic, Readonly<Record<ExplanationLocale, string>>>> = {
+  inputs: { en: 'What was taken into account', de: 'Was berücksichtigt wurde' },
+  logic: { en: 'Rules and models that decided', de: 'Regeln und Modelle, die entschieden haben' },
+  consent: { en: 'Consent in force at the time', de: 'Damals geltende Einwilligungen' },
+  reasons: { en: 'Reasons', de: 'Gründe' },
+  counterfactuals: { en: 'What would have changed the result', de: 'Was das Ergebnis geändert hätte' },
+  personal_data: { en: 'Personal data in this record', de: 'Personenbezogene Daten in diesem Eintrag' },
+  record: { en: 'About this record', de: 'Über diesen Eintrag' },
+};
+
+/**
+ * Renders a record in plain language (Art. 15(1)(h), Art. 22 GDPR; CJEU C-203/22: the logic involved, in words a
+ * person can contest). It reads only the record and never throws on content it does not know: unknown reason codes
+ * and kinds are rendered generically.
+ */
+export function explainRecord(record: AuditRecord, locale: ExplanationLocale, personalData?: OpenedPersonalData): AuditExplanation {
+  const reasons = stringsOf(record.reasons);
+  const lead = LEADS[record.kind]?.[locale] ?? { lead: locale === 'de' ? 'Dieser Eintrag wurde erstellt, weil' : 'This record was made because', plain: String(record.kind) };
+  const summary = reasons.length > 0 ? `${lead.lead} ${joinClauses(reasons.map((code) => reasonPhrase(code, locale)), locale)}.` : lead.plain;
+  const sections = [
+    section('inputs', locale, inputLines(record, locale)),
+    section('logic', locale, logicLines(record, locale)),
+    section('consent', locale, consentLines(record, locale)),
+    section('reasons', locale, reasons.map((code) => `${locale === 'de' ? 'Weil' : 'Because'} ${reasonPhrase(code, locale)}.`)),
+    section('counterfactuals', locale, counterfactualLines(record, locale)),
+    section('personal_data', locale, personalDataLines(record, locale, personalData)),
+    section('record', locale, recordLines(record, locale)),
+  ].filter((s) => s.lines.length > 0);
+  const text = [summary, ...sections.map((s) => `${s.heading}:\n${s.lines.map((line) => `- ${line}`).join('\n')}`)].join('\n\n');
+  return { recordId: record.id, kind: record.kind, locale, summary, sections, text };
+}
+
+function section(topic: ExplanationTopic, locale: ExplanationLocale, lines: readonly string[]): ExplanationSection {
+  return { topic, heading: HEADINGS[topic][locale], lines };
+}
+
+function inputLines(record: AuditRecord, locale: ExplanationLocale): string[] {
+  return arrayOf(record.inputs).map((input) => `${featureWords(String(input?.feature))}: ${valueWords(input?.value, locale)}`);
+}
+
+function logicLines(record: AuditRecord, locale: ExplanationLocale): string[] {
+  const logic = record.logic ?? {};
+  const de = locale === 'de';
+  const lines: string[] = [];
+  if (logic.triggerId !== undefined) lines.push(de ? `Ereignis-Auslöser „${logic.triggerId}“` : `Event trigger “${logic.triggerId}”`);
+  for (const rule of arrayOf(logic.rules)) {
+    const rows = arrayOf(rule?.rowIds).join(', ');
+    lines.push(
+      de
+        ? `Regelwerk „${rule?.ruleSetId}“ (Version ${rule?.version}), Tabelle „${rule?.tableId}“: ${rows ? `zutreffende Zeilen ${rows}` : 'keine Zeile traf zu'}`
+        : `Rule set “${rule?.ruleSetId}” (version ${rule?.version}), table “${rule?.tableId}”: ${rows ? `matching rows ${rows}` : 'no row matched'}`,
+    );
+  }
+  for (const model of arrayOf(logic.models)) {
+    const top = [...arrayOf(model?.attributions)]
+      .filter((a) => typeof a?.contribution === 'number')
+      .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
+      .slice(0, 3)
+      .map((a) => `${featureWords(String(a.feature))} (${signedNumber(a.contribution, locale)})`);
+    const score = valueWords(model?.score, locale);
+    const head = de
+      ? `Modell „${model?.modelId}“ Version ${model?.version} (${model?.stage}) ergab den Score ${score}`
+      : `Model “${model?.modelId}” version ${model?.version} (${model?.stage}) gave a score of ${score}`;
+    lines.push(top.length > 0 ? `${head}; ${de ? 'am stärksten wirkten' : 'most influential'}: ${top.join(', ')}` : head);
+  }
+  if (logic.contentVersion !== undefined) lines.push(de ? `Inhaltsversion ${logic.contentVersion}` : `Content version ${logic.contentVersion}`);
+  return lines;
+}
+
+function consentLines(record: AuditRecord, locale: ExplanationLocale): string[] {
+  if (!record.consent) return [];
+  const de = locale === 'de';
+  const lines = [de ? `Stand: Position ${record.consent.asOfOffset} Ihres Ereignisverlaufs` : `As of position ${record.consent.asOfOffset} of your event history`];
+  for (const grant of arrayOf(record.consent.grants)) {
+    lines.push(`${purposeWords(String(grant?.purpose), locale)}${viaChannel(grant?.channel ?? undefined, locale)}: ${consentStatusWords(String(grant?.status), locale)}`);
+  }
+  const objections = stringsOf(record.consent.objections);
+  if (objections.length > 0) lines.push(`${de ? 'Ihre Widersprüche' : 'Your objections'}: ${objections.map((o) => objectionWords(o, locale)).join(', ')}`);
+  return lines;
+}
+
+function counterfactualLines(record: AuditRecord, locale: ExplanationLocale): string[] {
+  return arrayOf(record.counterfactuals).map((c) => {
+    const feature = featureWords(String(c?.feature));
+    const threshold = valueWords(c?.threshold, locale);
+    const actual = valueWords(c?.actual, locale);
+    return locale === 'de'
+      ? `Wäre „${feature}“ ${threshold} statt ${actual} gewesen, wäre das Ergebnis „${c?.wouldResultIn}“ gewesen.`
+      : `Had “${feature}” been ${threshold} instead of ${actual}, the result would have been “${c?.wouldResultIn}”.`;
+  });
+}
+
+function personalDataLines(record: AuditRecord, locale: ExplanationLocale, opened: OpenedPersonalData | undefined): string[] {
+  if (record.sealedPersonalData === undefined) return [];
+  if (opened === 'erased') {
+    return [locale === 'de' ? '[gelöscht – die personenbezogenen Daten dieses Eintrags wurden gelöscht]' : '[erased – the personal data of this record were deleted]'];
+  }
+  if (opened === undefined) return [locale === 'de' ? '[versiegelt]' : '[sealed]'];
+  return Object.entries(opened).map(([key, value]) => `${featureWords(key)}: ${valueWords(value, locale)}`);
+}
+
+function recordLines(record: AuditRecord, locale: ExplanationLocale): string[] {
+  const de = locale === 'de';
+  const actor = record.actor;
+  const by =
+    actor?.type === 'principal'
+      ? de
+        ? `einer Person mit der Rolle ${actor.role}`
+        : `a person with the role ${actor.role}`
+      : `${actor?.component ?? '?'} ${actor?.version ?? ''}`.trim();
+  const at = isoOf(record.occurredAtMs);
+  const lines = [de ? `Geschehen am ${at}, aufgezeichnet von ${by}` : `Happened at ${at}, recorded by ${by}`];
+  if (record.decisionId !== undefined) lines.push(de ? `Entscheidung ${record.decisionId}` : `Decision ${record.decisionId}`);
+  lines.push(de ? `Eintrag ${record.sequence} der Kette ${record.chain}, Prüfsumme ${record.hash}` : `Entry ${record.sequence} of chain ${record.chain}, checksum ${record.hash}`);
+  return lines;
+}
+
+function isoOf(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
+}
+
+function arrayOf<T>(value: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function stringsOf(value: readonly unknown[] | undefined): string[] {
+  return arrayOf(value).map((item) => String(item));
+}

@@ -1,0 +1,134 @@
+import {
+  channelWords,
+  type ExplanationLocale,
+  legalBasisWords,
+  objectionDative,
+  objectionWords,
+  purposeWords,
+  viaChannel,
+} from './explanation-vocabulary';
+
+type Phrase = (args: readonly string[], locale: ExplanationLocale) => string;
+
+const both =
+  (en: (args: readonly string[]) => string, de: (args: readonly string[]) => string): Phrase =>
+  (args, locale) =>
+    locale === 'de' ? de(args) : en(args);
+
+const arg = (args: readonly string[], i: number, fallback = '?') => (args[i] === undefined || args[i] === '' ? fallback : args[i]);
+
+/**
+ * Reason codes (`code:arg:arg`) as the decision path writes them (consent: libs/consent consent-decision.ts), rendered
+ * as clauses that complete "You see this offer because …" / "…, weil …". Unknown codes are rendered generically.
+ */
+const PHRASES: Readonly<Record<string, Phrase>> = {
+  consent_given: (a, l) =>
+    l === 'de'
+      ? `Sie der Verwendung für ${purposeWords(arg(a, 0), l)}${viaChannel(a[1], l)} zugestimmt haben`
+      : `you consented to ${purposeWords(arg(a, 0), l)}${viaChannel(a[1], l)}`,
+  consent_missing: (a, l) =>
+    l === 'de'
+      ? `Sie der Verwendung für ${purposeWords(arg(a, 0), l)}${viaChannel(a[1], l)} nicht zugestimmt haben`
+      : `you have not consented to ${purposeWords(arg(a, 0), l)}${viaChannel(a[1], l)}`,
+  consent_withdrawn: (a, l) =>
+    l === 'de'
+      ? `Sie Ihre Einwilligung in ${purposeWords(arg(a, 0), l)}${viaChannel(a[1], l)} widerrufen haben`
+      : `you withdrew your consent to ${purposeWords(arg(a, 0), l)}${viaChannel(a[1], l)}`,
+  consent_refused: (a, l) =>
+    l === 'de'
+      ? `Sie die Einwilligung in ${purposeWords(arg(a, 0), l)}${viaChannel(a[1], l)} verweigert haben`
+      : `you refused consent to ${purposeWords(arg(a, 0), l)}${viaChannel(a[1], l)}`,
+  legal_basis: (a, l) =>
+    l === 'de'
+      ? `die Verarbeitung für ${purposeWords(arg(a, 1), l)} auf ${legalBasisWords(arg(a, 0), l)} beruht`
+      : `processing for ${purposeWords(arg(a, 1), l)} rests on ${legalBasisWords(arg(a, 0), l)}`,
+  objected: (a, l) => (l === 'de' ? `Sie ${objectionDative(arg(a, 0))} widersprochen haben` : `you objected to ${objectionWords(arg(a, 0), l)}`),
+  erased: both(
+    () => 'your data has been erased at your request',
+    () => 'Ihre Daten auf Ihren Antrag gelöscht wurden',
+  ),
+  purpose_unknown: both(
+    (a) => `the purpose “${arg(a, 0)}” is not in our record of processing activities`,
+    (a) => `der Zweck „${arg(a, 0)}“ nicht in unserem Verzeichnis der Verarbeitungstätigkeiten steht`,
+  ),
+  purpose_violation: (a, l) =>
+    l === 'de'
+      ? `für die Verwendung Ihrer Daten zu ${purposeWords(arg(a, 0), l)} keine Rechtsgrundlage bestand`
+      : `using your data for ${purposeWords(arg(a, 0), l)} would have lacked a legal basis`,
+  rule_matched: both(
+    (a) => `rule ${arg(a, 1)} of the rule set “${arg(a, 0)}” applied to your situation`,
+    (a) => `Regel ${arg(a, 1)} des Regelwerks „${arg(a, 0)}“ auf Ihre Situation zutraf`,
+  ),
+  no_rule_matched: both(
+    () => 'no rule applied to your situation',
+    () => 'keine Regel auf Ihre Situation zutraf',
+  ),
+  score_above_threshold: both(
+    (a) => `the model “${arg(a, 0)}” rated this as relevant for you`,
+    (a) => `das Modell „${arg(a, 0)}“ dies als für Sie relevant bewertet hat`,
+  ),
+  score_below_threshold: both(
+    (a) => `the model “${arg(a, 0)}” rated this as not relevant enough for you`,
+    (a) => `das Modell „${arg(a, 0)}“ dies als für Sie nicht relevant genug bewertet hat`,
+  ),
+  trigger_fired: both(
+    (a) => `something you did matched the event trigger “${arg(a, 0)}”`,
+    (a) => `eine Ihrer Aktivitäten den Ereignis-Auslöser „${arg(a, 0)}“ erfüllt hat`,
+  ),
+  contact_limit_reached: both(
+    () => 'we had already contacted you as often as our contact limit allows',
+    () => 'wir Sie bereits so oft kontaktiert hatten, wie unsere Kontaktobergrenze erlaubt',
+  ),
+  cooldown_active: both(
+    () => 'you were contacted recently and a pause applies before the next contact',
+    () => 'Sie kürzlich kontaktiert wurden und vor dem nächsten Kontakt eine Pause gilt',
+  ),
+  lower_priority: both(
+    () => 'another offer had a higher priority for you',
+    () => 'ein anderes Angebot für Sie Vorrang hatte',
+  ),
+  channel_unavailable: (a, l) =>
+    l === 'de' ? `der Kanal ${channelWords(arg(a, 0), l)} nicht verfügbar war` : `the channel ${channelWords(arg(a, 0), l)} was not available`,
+  eligibility_failed: both(
+    (a) => `a condition for the offer (“${arg(a, 0)}”) was not met`,
+    (a) => `eine Voraussetzung für das Angebot („${arg(a, 0)}“) nicht erfüllt war`,
+  ),
+  content_not_approved: both(
+    () => 'the message has not been approved by a human reviewer',
+    () => 'die Nachricht nicht von einer prüfenden Person freigegeben war',
+  ),
+  human_review_requested: both(
+    () => 'a human review of the decision was requested',
+    () => 'eine Überprüfung der Entscheidung durch einen Menschen verlangt wurde',
+  ),
+  retention_expired: both(
+    (a) => `the retention period for ${arg(a, 0, 'these data')} ended`,
+    (a) => `die Aufbewahrungsfrist für ${arg(a, 0, 'diese Daten')} abgelaufen war`,
+  ),
+  permission_missing: both(
+    (a) => `the permission “${arg(a, 0)}” was missing`,
+    (a) => `die Berechtigung „${arg(a, 0)}“ fehlte`,
+  ),
+};
+
+/** Aliases other parts of the platform use for the same reasons. */
+const ALIASES: Readonly<Record<string, string>> = {
+  frequency_cap: 'contact_limit_reached',
+  contact_policy: 'contact_limit_reached',
+  arbitration_lost: 'lower_priority',
+  objection: 'objected',
+  customer_erased: 'erased',
+};
+
+/** A reason code in words; never throws, whatever the code looks like. */
+export function reasonPhrase(code: string, locale: ExplanationLocale): string {
+  const [name, ...args] = String(code).split(':');
+  const phrase = PHRASES[ALIASES[name] ?? name];
+  if (phrase !== undefined) return phrase(args, locale);
+  return locale === 'de' ? `der Grund „${String(code)}“ vorlag` : `the reason “${String(code)}” applied`;
+}
+
+export function isKnownReason(code: string): boolean {
+  const name = String(code).split(':')[0];
+  return PHRASES[ALIASES[name] ?? name] !== undefined;
+}

@@ -1,0 +1,12 @@
+export * from './content.module';
+export * from './content-options';
+export * from './content-caller';
+export * from './policy/content-policy-file';
+export * from './drafting/content-drafters';
+export * from './drafting/openai-drafter';
+export * from './drafting/resilient-drafter';
+export * from './drafting/circuit-breaker';
+export * from './drafting/content-drafting.service';
+export * from './review/content-review.service';
+export * from './review/content-catalog.service';
+export type { ContentDraftView, ContentQueueItem } from './review/content-draft-view';

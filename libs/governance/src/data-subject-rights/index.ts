@@ -1,0 +1,3 @@
+export * from './erasure';
+export * from './export';
+export * from './reviews';

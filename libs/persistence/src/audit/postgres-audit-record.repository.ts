@@ -1,0 +1,145 @@
+import { AuditChainConflictError, type AuditQuery, type AuditQueryPosition, type AuditRecordStore, type ChainHead, type StoredAuditCheckpoint, type StoredAuditRecord } from '@kairos/audit';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { allHeadsSql, auditQuerySql, checkpointColumns, quotedTable, recordColumns, recordOfTuple, type RecordTuple } from './audit-record-sql';
+
+/** The slice of the pg client (TypeORM's pooled connection) the read path uses. */
+interface PgClient {
+  query(config: { text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: unknown[] }>;
+}
+
+/** Rows per INSERT statement: 11 parameters each stays well below PostgreSQL's 65,535 parameters per statement. */
+const INSERT_CHUNK = 2_000;
+
+/** Advisory-lock "object" number of the checkpoint lock; chain locks use the chain number (≥ 0). */
+const CHECKPOINT_LOCK = -1;
+
+/**
+ * Audit records on PostgreSQL. An append takes a transaction-scoped advisory lock per chain (in ascending chain
+ * order, so two writers cannot deadlock), reads the heads, inserts the batch and commits. Writers in other processes wait on the lock instead of forking the chain; the unique (chain, sequence)
+ * index backs that up.
+ */
+export class PostgresAuditRecordRepository implements AuditRecordStore {
+  /** Each page is a round trip to the server: large pages, fetched one ahead by the verifier. */
+  readonly preferredPageSize = 5_000;
+  private readonly records: string;
+  private readonly checkpoints: string;
+  /** Lock namespace per table, so test schemas in one database do not wait on each other. */
+  private readonly lockSpace: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    const tablePath = dataSource.getRepository('AuditRecord').metadata.tablePath;
+    this.records = quotedTable(tablePath);
+    this.checkpoints = quotedTable(dataSource.getRepository('AuditCheckpoint').metadata.tablePath);
+    this.lockSpace = tablePath;
+  }
+
+  async appendBatch(chains: readonly number[], build: (heads: ReadonlyMap<number, ChainHead>) => readonly StoredAuditRecord[]): Promise<readonly StoredAuditRecord[]> {
+    return this.inTransaction(async (runner) => {
+      const sorted = [...chains].sort((a, b) => a - b);
+      await runner.query(`SELECT pg_advisory_xact_lock(hashtext($1), c) FROM unnest($2::int[]) AS c`, [this.lockSpace, sorted]);
+      const heads: ChainHead[] = await runner.query(
+        `SELECT c.chain AS "chain", h.sequence::float8 AS "sequence", h.hash AS "hash"
+         FROM unnest($1::int[]) AS c(chain)
+         CROSS JOIN LATERAL (SELECT sequence, hash FROM ${this.records} r WHERE r.chain = c.chain ORDER BY sequence DESC LIMIT 1) h`,
+        [sorted],
+      );
+      const records = build(new Map(heads.map((head) => [head.chain, head])));
+      for (let i = 0; i < records.length; i += INSERT_CHUNK) await this.insert(runner, records.slice(i, i + INSERT_CHUNK));
+      return records;
+    });
+  }
+
+  async heads(chains?: readonly number[]): Promise<ChainHead[]> {
+    const all: ChainHead[] = await this.dataSource.query(allHeadsSql('postgres', this.records));
+    return chains === undefined ? all : all.filter((head) => chains.includes(head.chain));
+  }
+
+  /**
+   * The verifier's read path: straight through the pooled pg client with rows as arrays (pg then skips building an
+   * object with named properties per row). bigint arrives as text and becomes a number in recordOfTuple: cheaper
+   * for the server than printing float8.
+   */
+  async readChain(chain: number, fromSequence: number, limit: number): Promise<StoredAuditRecord[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PgClient;
+      const result = await client.query({
+        text: `SELECT id, chain, sequence, prev_hash, hash, kind, subject, decision_id, occurred_at_ms, recorded_at_ms, body
+               FROM ${this.records} WHERE chain = $1 AND sequence >= $2 ORDER BY sequence LIMIT $3`,
+        values: [chain, fromSequence, limit],
+        rowMode: 'array',
+      });
+      return (result.rows as RecordTuple[]).map(recordOfTuple);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async query(filter: AuditQuery, after: AuditQueryPosition | undefined, limit: number): Promise<StoredAuditRecord[]> {
+    const { sql, params } = auditQuerySql('postgres', this.records, filter, after, limit);
+    return this.dataSource.query(sql, params);
+  }
+
+  async byId(id: string): Promise<StoredAuditRecord | null> {
+    const rows: StoredAuditRecord[] = await this.dataSource.query(`SELECT ${recordColumns('postgres')} FROM ${this.records} WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async appendCheckpoint(build: (heads: readonly ChainHead[]) => StoredAuditCheckpoint): Promise<StoredAuditCheckpoint> {
+    return this.inTransaction(async (runner) => {
+      await runner.query(`SELECT pg_advisory_xact_lock(hashtext($1), $2)`, [this.lockSpace, CHECKPOINT_LOCK]);
+      const checkpoint = build(await runner.query(allHeadsSql('postgres', this.records)));
+      await runner.query(`INSERT INTO ${this.checkpoints} (number, issued_at_ms, key_id, root, line) VALUES ($1, $2, $3, $4, $5)`, [
+        checkpoint.number,
+        checkpoint.issuedAtMs,
+        checkpoint.keyId,
+        checkpoint.root,
+        checkpoint.line,
+      ]);
+      return checkpoint;
+    });
+  }
+
+  async latestCheckpoint(): Promise<StoredAuditCheckpoint | null> {
+    const rows: StoredAuditCheckpoint[] = await this.dataSource.query(`SELECT ${checkpointColumns('postgres')} FROM ${this.checkpoints} ORDER BY number DESC LIMIT 1`);
+    return rows[0] ?? null;
+  }
+
+  /**
+   * One multi-row INSERT with a parameter per value: pg sends text parameters as they are, where an array parameter
+   * would first be escaped into one big array literal (the bodies are JSON, full of quotes).
+   */
+  private async insert(runner: QueryRunner, records: readonly StoredAuditRecord[]): Promise<void> {
+    const params: unknown[] = [];
+    const rows: string[] = [];
+    for (const r of records) {
+      const n = params.length;
+      rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10}, $${n + 11})`);
+      params.push(r.id, r.chain, r.sequence, r.prevHash, r.hash, r.kind, r.subject, r.decisionId, r.occurredAtMs, r.recordedAtMs, r.body);
+    }
+    await runner.query(`INSERT INTO ${this.records} (id, chain, sequence, prev_hash, hash, kind, subject, decision_id, occurred_at_ms, recorded_at_ms, body) VALUES ${rows.join(', ')}`, params);
+  }
+
+  private async inTransaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const result = await work(runner);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw conflictOrSame(error);
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/** unique_violation, deadlock_detected, serialization_failure: another writer got there first — place again. */
+function conflictOrSame(error: unknown): unknown {
+  const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
+  if (code === '23505' || code === '40P01' || code === '40001') return new AuditChainConflictError(`another writer took the chain (${code})`);
+  return error;
+}

@@ -1,0 +1,2 @@
+export type { ConsentLedgerRow } from './consent-tables.entity';
+export * from './consent-ledger.repository';

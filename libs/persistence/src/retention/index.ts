@@ -1,0 +1,2 @@
+export * from './retention-sweep.repository';
+export * from './snapshot-retention.repository';

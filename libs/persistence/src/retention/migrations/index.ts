@@ -1,0 +1,6 @@
+import { MigrationInterface } from 'typeorm';
+
+type MigrationClass = new () => MigrationInterface;
+
+/** Migrations of the retention area per dialect, in the order they run (after the foundation tables). */
+export const retentionMigrations: { readonly sqlite: MigrationClass[]; readonly postgres: MigrationClass[] } = { sqlite: [], postgres: [] };

@@ -1,0 +1,10 @@
+export * from './customer-key-store';
+export * from './customer-keyring';
+export { masterKeyId } from './data-key';
+export * from './key-subjects';
+export * from './master-key';
+export * from './personal-data-opener';
+export * from './personal-data-sealer';
+export { PERSONAL_FIELDS, personalFieldsOf, type PersonalFieldPath } from './personal-fields';
+export { SEALED_VALUE_PREFIX, isSealedValue } from './sealed-value';
+export * from './stored-event-validation';

@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import type { ConsentChannel } from '@kairos/contracts';
+import type { ContentChannel } from '@kairos/content';
+import { ContentModule, createContentDrafters, loadContentPolicyFile, type ContentServiceOptions } from '@kairos/content-service';
+import { ContentDraftRepository } from '@kairos/persistence';
+import { KairosRuntime } from './kairos-runtime';
+
+/** The consent scope a content channel's message falls under (an app card is shown in the app). */
+const CONSENT_CHANNEL_OF: Readonly<Record<ContentChannel, ConsentChannel>> = {
+  email: 'email',
+  sms: 'sms',
+  push: 'push',
+  app_card: 'app',
+  call_center: 'call_center',
+};
+
+/** Content options from the process runtime: its database, LLM settings, the policy file, the audit trail and the consent gate. */
+export function contentOptionsFor(runtime: KairosRuntime): ContentServiceOptions {
+  const config = runtime.config;
+  const logger = runtime.logger.child({ component: 'content' });
+  const gate = runtime.governance.consentGate;
+  return {
+    repository: new ContentDraftRepository(runtime.database),
+    policy: loadContentPolicyFile(),
+    drafters: createContentDrafters({
+      llmModel: config.llmModel,
+      llmTimeoutMs: config.llmTimeoutMs,
+      ...(config.llmBaseUrl ? { llmBaseUrl: config.llmBaseUrl } : {}),
+      ...(config.llmApiKey ? { llmApiKey: config.llmApiKey } : {}),
+      logger,
+    }),
+    audit: runtime.audit.journal,
+    consent: {
+      // Unknown channels map to no channel: only a consent covering every channel then allows generation.
+      may: async (customerId, purpose, channel, atMs) =>
+        (await gate.may(customerId, purpose, CONSENT_CHANNEL_OF[channel as ContentChannel] ?? null, atMs)).allowed,
+    },
+    logger,
+  };
+}
+
+/** Content drafting, guardrails and the review queue, bound to this process's runtime. */
+@Module({ imports: [ContentModule.forRootAsync({ inject: [KairosRuntime], useFactory: (runtime: KairosRuntime) => contentOptionsFor(runtime) })] })
+export class ContentWiringModule {}

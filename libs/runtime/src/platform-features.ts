@@ -1,0 +1,8 @@
+import { Type } from '@nestjs/common';
+import { CustomerStateHttpModule } from '@kairos/customer-state';
+import { GovernanceHttpModule } from '@kairos/governance';
+import { IngestionHttpModule } from '@kairos/ingestion';
+import { ContentWiringModule } from './content-wiring.module';
+
+/** Every feature module of the embedded all-in-one platform; the route tests mount exactly this list. */
+export const PLATFORM_FEATURES: readonly Type[] = [IngestionHttpModule, CustomerStateHttpModule, GovernanceHttpModule, ContentWiringModule];
