@@ -10,3 +10,8 @@ export * from './consent';
 export * from './retention';
 export * from './data-subject-rights';
 export * from './content';
+export * from './decisions';
+export * from './scoring';
+export * from './rules';
+export * from './cluster';
+export * from './campaigns';

@@ -5,7 +5,8 @@ import { EventLog, KafkaSourceConsumer, LogConsumer } from '@kairos/event-log';
 import { IngestionService } from '@kairos/ingestion';
 import { KairosMetrics, Logger } from '@kairos/observability';
 import { ApiKeyRepository, CustomerEventIndexRepository, EventIndexRepository, IdentityRepository, PartitionSnapshotRepository } from '@kairos/persistence';
-import { FeatureRegistry, defaultFeatureRegistry } from '@kairos/profile';
+import { FeatureRegistry } from '@kairos/profile';
+import { scoringFeatureRegistry } from '@kairos/scoring';
 import type { DataSource } from 'typeorm';
 import { AuditDataSource, type AuditLog } from '@kairos/governance';
 import { openAudit } from './audit-parts';
@@ -61,7 +62,8 @@ export class KairosRuntime {
       const privacy = openPrivacy(config, database);
       audit = openAudit(config, database, privacy.keyring, logger, governs);
       const log = await openEventLog(config, new EventIndexRepository(database), logger, new CustomerEventIndexRepository(database));
-      const registry = defaultFeatureRegistry({ lateToleranceMs: config.lateEventToleranceMs });
+      // The serving registry folds the features the shipped models read, so scores come from live profiles.
+      const registry = scoringFeatureRegistry({ lateToleranceMs: config.lateEventToleranceMs });
       const identities = new IdentityRepository(database);
       const worker = new PartitionWorker({
         registry,

@@ -1,5 +1,10 @@
 import { auditMigrations } from '../../audit/migrations';
 import { consentMigrations } from '../../consent/migrations';
+import { decisionsMigrations } from '../../decisions/migrations';
+import { scoringMigrations } from '../../scoring/migrations';
+import { rulesMigrations } from '../../rules/migrations';
+import { clusterMigrations } from '../../cluster/migrations';
+import { campaignsMigrations } from '../../campaigns/migrations';
 import { contentMigrations } from '../../content/migrations';
 import { dataSubjectRightsMigrations } from '../../data-subject-rights/migrations';
 import { privacyMigrations } from '../../privacy/migrations';
@@ -17,4 +22,9 @@ export const postgresMigrations = [
   ...retentionMigrations.postgres,
   ...dataSubjectRightsMigrations.postgres,
   ...contentMigrations.postgres,
+  ...decisionsMigrations.postgres,
+  ...scoringMigrations.postgres,
+  ...rulesMigrations.postgres,
+  ...clusterMigrations.postgres,
+  ...campaignsMigrations.postgres,
 ];

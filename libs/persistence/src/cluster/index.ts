@@ -1,0 +1,2 @@
+// Repositories of the cluster area (partition ownership of worker processes).
+export {};

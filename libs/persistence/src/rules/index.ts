@@ -1,0 +1,2 @@
+// Repositories of the rules area (rule-set versions and their lifecycle).
+export {};

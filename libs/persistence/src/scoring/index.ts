@@ -1,0 +1,2 @@
+// Repositories of the scoring area (the model registry).
+export {};
