@@ -97,6 +97,39 @@ export const KAIROS_SETTINGS = {
   llmApiKey: { env: 'KAIROS_LLM_API_KEY', schema: z.string().min(1).optional(), description: 'API key of the drafting endpoint', sensitive: true },
   llmTimeoutMs: { env: 'KAIROS_LLM_TIMEOUT_MS', schema: integer(1_000, 300_000).default(30_000), description: 'timeout of one drafting request, in ms' },
   bodyLimitBytes: { env: 'KAIROS_BODY_LIMIT_BYTES', schema: integer(1024, 64 * 1024 * 1024).default(1024 * 1024), description: 'largest accepted request body, in bytes' },
+  outboxWebhooks: {
+    env: 'KAIROS_OUTBOX_WEBHOOKS',
+    schema: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"email":"https://hooks.example.com/email"}' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(z.string().regex(/^[a-z_]{2,24}$/, 'must be a channel name'), z.url()))
+      .optional(),
+    description: 'outbound channels delivered by webhook: JSON {"<channel>":"<url>"}; hosts must be in KAIROS_OUTBOX_WEBHOOK_ALLOWED_HOSTS',
+  },
+  outboxWebhookSecret: { env: 'KAIROS_OUTBOX_WEBHOOK_SECRET', schema: z.string().min(16, 'must be at least 16 characters').optional(), description: 'HMAC-SHA256 key of the kairos-signature header of webhook calls', sensitive: true },
+  outboxWebhookAllowedHosts: {
+    env: 'KAIROS_OUTBOX_WEBHOOK_ALLOWED_HOSTS',
+    schema: z.string().max(4000).transform((text) => text.split(',').map((host) => host.trim()).filter((host) => host.length > 0)).default([]),
+    description: 'comma-separated host names webhooks may reach; each must resolve to public addresses only (SSRF guard)',
+  },
+  outboxWebhookAllowedAddresses: {
+    env: 'KAIROS_OUTBOX_WEBHOOK_ALLOWED_ADDRESSES',
+    schema: z.string().max(4000).transform((text) => text.split(',').map((address) => address.trim()).filter((address) => address.length > 0)).default([]),
+    description: 'comma-separated non-public IP addresses webhooks may reach anyway (an internal gateway, a test receiver); exact match',
+  },
+  outboxTopicPrefix: { env: 'KAIROS_OUTBOX_TOPIC_PREFIX', schema: z.string().regex(/^[A-Za-z0-9._-]{1,180}$/, 'must be a valid Kafka topic prefix').default('kairos.actions.'), description: 'Kafka mode: actions of channel c go to topic <prefix>c' },
+  outboxFault: { env: 'KAIROS_FAULT_OUTBOX', schema: z.string().max(200).optional(), description: 'test/dev only: crash the process at an outbox cut point, e.g. after-commit:n=1,after-publish:p=0.1 (ignored in production)' },
+  advertisedUrl: { env: 'KAIROS_ADVERTISED_URL', schema: z.url().optional(), description: 'distributed mode: the base URL other processes forward requests for the partitions of this process to (default: the listening address)' },
+  forwardTimeoutMs: { env: 'KAIROS_FORWARD_TIMEOUT_MS', schema: integer(100, 60_000).default(2_000), description: 'timeout of a request forwarded to the partition owner, in ms' },
+  rateLimitPerSecond: { env: 'KAIROS_RATE_LIMIT_PER_SECOND', schema: integer(0, 1_000_000).default(1_000), description: 'sustained requests per second per API key and process; 0 = no limit' },
+  rateLimitBurst: { env: 'KAIROS_RATE_LIMIT_BURST', schema: integer(1, 10_000_000).default(2_000), description: 'requests an API key may send at once before the per-second limit applies' },
 } as const satisfies Record<string, SettingDefinition<unknown>>;
 
 type Settings = typeof KAIROS_SETTINGS;

@@ -3,8 +3,22 @@ import type { EventLog } from '@kairos/event-log';
 import type { IdentityRepository } from '@kairos/persistence';
 import type { PartitionWorker } from './partition-worker';
 
+/** Stages of the event path; after `applied`, what later stages (triggers, decisions, actions) did with it. */
+export type TraceStageName =
+  | 'received'
+  | 'validated'
+  | 'parked'
+  | 'stored'
+  | 'applied'
+  | 'triggers_evaluated'
+  | 'trigger_fired'
+  | 'decided'
+  | 'decision_skipped'
+  | 'action_emitted'
+  | 'action_suppressed';
+
 export interface TraceStage {
-  readonly stage: 'received' | 'validated' | 'parked' | 'stored' | 'applied';
+  readonly stage: TraceStageName;
   readonly at: string | null;
   readonly detail?: Record<string, string | number | boolean>;
 }
@@ -15,13 +29,27 @@ export interface EventTrace {
   readonly stages: readonly TraceStage[];
 }
 
+/**
+ * Adds what a later stage did with an applied event (triggers evaluated and fired, decisions, actions). Served from
+ * memory of the process that owns the partition; synchronous and bounded by the contributor.
+ */
+export interface TraceContributor {
+  stagesFor(eventId: string, location: { readonly partition: number; readonly offset: number }): readonly TraceStage[];
+}
+
 /** The path an event took through Kairos. Later stages (triggers, rules, decisions) append their own entries. */
 export class EventTraceService {
+  private readonly contributors: TraceContributor[] = [];
+
   constructor(
     private readonly log: EventLog,
     private readonly identities: IdentityRepository,
     private readonly worker: PartitionWorker,
   ) {}
+
+  addContributor(contributor: TraceContributor): void {
+    this.contributors.push(contributor);
+  }
 
   async trace(eventId: string): Promise<EventTrace> {
     const location = await this.log.locate(eventId);
@@ -46,7 +74,10 @@ export class EventTraceService {
       { stage: 'stored', at: iso(location.storedAtMs), detail: { partition: location.partition, offset: location.offset } },
     ];
     const applied = this.worker.appliedAt(location.partition, location.offset);
-    if (applied !== false) stages.push({ stage: 'applied', at: applied === true ? null : iso(applied), detail: { partition: location.partition } });
+    if (applied !== false) {
+      stages.push({ stage: 'applied', at: applied === true ? null : iso(applied), detail: { partition: location.partition } });
+      for (const contributor of this.contributors) stages.push(...contributor.stagesFor(eventId, location));
+    }
     return { eventId, type: location.type, stages };
   }
 }

@@ -6,6 +6,8 @@ import type { PersonalDataOpener } from '@kairos/privacy';
 import { FeatureRegistry, PartitionProfileStore, SnapshotCorruptError, SnapshotIncompatibleError, decodeSnapshot, encodeSnapshot } from '@kairos/profile';
 import { createHash } from 'node:crypto';
 import { AppliedOffsets } from './applied-offsets';
+import { decodePartitionSnapshot, encodePartitionSnapshot } from './partition-snapshot-envelope';
+import { PartitionLock } from './partition-lock';
 import { RecentEventIds } from './recent-event-ids';
 
 export interface PartitionWorkerOptions {
@@ -31,6 +33,8 @@ export interface PartitionWorkerOptions {
    * a fresh snapshot and then removes the partition's snapshots older than the erasure (Art. 17).
    */
   readonly erasedSnapshots?: ErasedSnapshotPurge;
+  /** How often tick listeners run per owned partition (timers, calendar triggers). Default 1000 ms; 0 = never. */
+  readonly tickEveryMs?: number;
 }
 
 /** Removes a partition's snapshots taken before `offset` (implemented by ErasureRepository in @kairos/persistence). */
@@ -42,14 +46,50 @@ interface OwnedPartition {
   readonly store: PartitionProfileStore;
   readonly applied: AppliedOffsets;
   readonly recentIds: RecentEventIds | null;
+  /** Applying a batch (with its listeners), a tick and capturing a snapshot exclude each other. */
+  readonly lock: PartitionLock;
   appliedSinceSnapshot: number;
+  /** A tick changed extension state since the last snapshot (nothing was applied, but the state moved). */
+  tickedSinceSnapshot: boolean;
   snapshotting: Promise<void> | null;
   /** Offset of the latest applied `customer_erased` whose older snapshots are not deleted yet, or -1. */
   purgeSnapshotsBefore: number;
 }
 
-/** Listens to what a partition worker does, so later stages (triggers, rules, decisions) can hook in. */
-export type AppliedListener = (partition: number, records: readonly LoggedEvent[], store: PartitionProfileStore) => void;
+/**
+ * Listens to what a partition worker does, so later stages (triggers, rules, decisions) can hook in. A listener may
+ * return a promise: the worker awaits it before the next batch of the partition, and no snapshot (hence no offset
+ * commit) can cover the batch before it resolved — so what a listener made durable (an outbox write) is never
+ * lost to a crash, and what it did not finish is replayed. A listener that throws fails the batch: the consumer
+ * retries it (the records are applied already; the listener sees them again and must be idempotent).
+ */
+// `unknown`, not `void | Promise<void>`: synchronous listeners written as expressions (`=> seen.push(...)`) stay valid.
+export type AppliedListener = (partition: number, records: readonly LoggedEvent[], store: PartitionProfileStore) => unknown;
+
+/** Runs every `tickEveryMs` per owned partition, excluded from batches like a listener. Return true if state changed. */
+export type TickListener = (partition: number, nowMs: number, store: PartitionProfileStore) => unknown;
+
+/** Told after partitions were assigned (restored) or revoked (after their final snapshot). */
+export type PartitionsListener = (partitions: readonly number[]) => void | Promise<void>;
+
+/**
+ * Extra per-partition state stored in the SAME snapshot row as the profile, at the same offset, and restored with
+ * it (e.g. trigger engines and their durable timers). Register before the worker is assigned partitions.
+ */
+export interface PartitionStateExtension {
+  /** Unique key of the blob in the snapshot row. */
+  readonly name: string;
+  /**
+   * The partition is being restored: `data` is this extension's blob of the snapshot the profile comes from, or
+   * null (no snapshot, or one written without this extension: start fresh). Throw SnapshotCorruptError or
+   * SnapshotIncompatibleError to reject the snapshot; the worker then tries an older one, then a full replay.
+   */
+  restore(partition: number, data: Uint8Array | null, store: PartitionProfileStore): void;
+  /** The state as bytes, at the store's current offset. Synchronous: called while nothing else runs on the partition. */
+  capture(partition: number): Uint8Array;
+  /** The partition was revoked (after its final snapshot): drop its state. */
+  release(partition: number): void;
+}
 
 /**
  * Owns the profiles of the partitions this process is assigned. State = latest valid snapshot + replay of the
@@ -59,8 +99,14 @@ export type AppliedListener = (partition: number, records: readonly LoggedEvent[
 export class PartitionWorker implements PartitionConsumerHandler {
   private readonly owned = new Map<number, OwnedPartition>();
   private readonly listeners: AppliedListener[] = [];
+  private readonly tickListeners: TickListener[] = [];
+  private readonly assignedListeners: PartitionsListener[] = [];
+  private readonly revokedListeners: PartitionsListener[] = [];
+  private readonly extensions: PartitionStateExtension[] = [];
   private consumer: LogConsumer | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | null = null;
   private readonly clock: () => number;
 
   constructor(private readonly options: PartitionWorkerOptions) {
@@ -72,10 +118,33 @@ export class PartitionWorker implements PartitionConsumerHandler {
     this.consumer = consumer;
     this.timer = setInterval(() => void this.snapshotChanged(), this.options.snapshotEveryMs);
     this.timer.unref();
+    const tickEveryMs = this.options.tickEveryMs ?? 1_000;
+    if (tickEveryMs > 0) {
+      this.tickTimer = setInterval(() => void this.runTicks(), tickEveryMs);
+      this.tickTimer.unref();
+    }
   }
 
   onApplied(listener: AppliedListener): void {
     this.listeners.push(listener);
+  }
+
+  onTick(listener: TickListener): void {
+    this.tickListeners.push(listener);
+  }
+
+  onPartitionsAssigned(listener: PartitionsListener): void {
+    this.assignedListeners.push(listener);
+  }
+
+  onPartitionsRevoked(listener: PartitionsListener): void {
+    this.revokedListeners.push(listener);
+  }
+
+  /** Adds per-partition state to the snapshots. Partitions already owned keep theirs until reassigned. */
+  addStateExtension(extension: PartitionStateExtension): void {
+    if (this.extensions.some((e) => e.name === extension.name)) throw new Error(`a partition state extension named ${extension.name} is registered already`);
+    this.extensions.push(extension);
   }
 
   async onAssigned(partitions: readonly number[]): Promise<ReadonlyMap<number, number>> {
@@ -83,9 +152,19 @@ export class PartitionWorker implements PartitionConsumerHandler {
     for (const partition of partitions) {
       const store = await this.restore(partition);
       const recentIds = this.options.dedupeWindow ? new RecentEventIds(this.options.dedupeWindow) : null;
-      this.owned.set(partition, { store, applied: new AppliedOffsets(), recentIds, appliedSinceSnapshot: 0, snapshotting: null, purgeSnapshotsBefore: -1 });
+      this.owned.set(partition, {
+        store,
+        applied: new AppliedOffsets(),
+        recentIds,
+        lock: new PartitionLock(),
+        appliedSinceSnapshot: 0,
+        tickedSinceSnapshot: false,
+        snapshotting: null,
+        purgeSnapshotsBefore: -1,
+      });
       starts.set(partition, store.lastAppliedOffset + 1);
     }
+    for (const listener of this.assignedListeners) await listener(partitions);
     this.options.logger.info({ partitions }, 'partitions assigned');
     return starts;
   }
@@ -99,7 +178,9 @@ export class PartitionWorker implements PartitionConsumerHandler {
         this.options.logger.warn({ partition, err: error.message }, 'snapshot at revoke failed; the next owner replays more'),
       );
       this.owned.delete(partition);
+      for (const extension of this.extensions) extension.release(partition);
     }
+    for (const listener of this.revokedListeners) await listener(partitions);
     this.options.logger.info({ partitions }, 'partitions revoked');
   }
 
@@ -108,34 +189,42 @@ export class PartitionWorker implements PartitionConsumerHandler {
     if (!owned) return;
     // Keys of the whole batch in one query; a field whose key is destroyed reaches the fold as absent.
     const records = this.options.opener ? await this.options.opener.openRecords(sealedRecords) : sealedRecords;
-    const now = this.clock();
-    let applied = 0;
     let erasedAt = -1;
-    for (const record of records) {
-      if (record.offset <= owned.store.lastAppliedOffset) continue;
-      if (owned.recentIds && !owned.recentIds.add(record.event.id)) {
-        // A second copy of an applied event: skipped, but its offset counts as done so no replay applies it.
-        owned.store.lastAppliedOffset = record.offset;
-        this.options.metrics.eventsDuplicate.inc();
-        continue;
-      }
-      // Even an erasure that finds no profile here rewrites the snapshots: an older one may still hold it.
-      if (record.event.type === 'customer_erased') erasedAt = record.offset;
-      if (!owned.store.apply(record)) continue;
-      owned.applied.record(record.offset, now);
-      this.options.metrics.acceptToApplied.observe(Math.max(0, now - record.event.receivedAtMs) / 1000);
-      applied++;
-    }
-    this.options.metrics.eventsApplied.inc(applied);
-    owned.appliedSinceSnapshot += applied;
-    for (const listener of this.listeners) listener(partition, records, owned.store);
+    await owned.lock.run(async () => {
+      erasedAt = this.apply(owned, records);
+      // Awaited under the lock: a snapshot cannot capture the state after this batch before the listeners settled.
+      for (const listener of this.listeners) await listener(partition, records, owned.store);
+    });
     if (erasedAt >= 0) {
-      owned.purgeSnapshotsBefore = erasedAt;
       // The state is applied either way; a failed rewrite stays pending and is retried with the next snapshot.
       await this.snapshot(partition, owned).catch((error: Error) =>
         this.options.logger.warn({ partition, err: error.message }, 'snapshot after an erasure failed; retrying at the next interval'),
       );
     } else if (owned.appliedSinceSnapshot >= this.options.snapshotEveryEvents) await this.snapshot(partition, owned);
+  }
+
+  /** Runs the tick listeners once for every owned partition (the interval calls it; tests may call it directly). */
+  async runTicks(): Promise<void> {
+    // One round at a time: a slow round (a tick awaiting its outbox) is not stacked up by the interval.
+    if (this.ticking) return this.ticking;
+    const round = (async () => {
+      for (const [partition, owned] of this.owned) {
+        for (const listener of this.tickListeners) {
+          await owned.lock
+            .run(async () => {
+              if (this.owned.get(partition) !== owned) return;
+              if ((await listener(partition, this.clock(), owned.store)) === true) owned.tickedSinceSnapshot = true;
+            })
+            .catch((error: Error) => this.options.logger.warn({ partition, err: error.message }, 'partition tick failed; retrying at the next tick'));
+        }
+      }
+    })();
+    this.ticking = round;
+    try {
+      await round;
+    } finally {
+      this.ticking = null;
+    }
   }
 
   store(partition: number): PartitionProfileStore | undefined {
@@ -159,11 +248,40 @@ export class PartitionWorker implements PartitionConsumerHandler {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    await this.ticking;
+  }
+
+  /** Folds a batch into the store; returns the offset of the last `customer_erased` in it, or -1. */
+  private apply(owned: OwnedPartition, records: readonly LoggedEvent[]): number {
+    const now = this.clock();
+    let applied = 0;
+    let erasedAt = -1;
+    for (const record of records) {
+      if (record.offset <= owned.store.lastAppliedOffset) continue;
+      if (owned.recentIds && !owned.recentIds.add(record.event.id)) {
+        // A second copy of an applied event: skipped, but its offset counts as done so no replay applies it.
+        owned.store.lastAppliedOffset = record.offset;
+        this.options.metrics.eventsDuplicate.inc();
+        continue;
+      }
+      // Even an erasure that finds no profile here rewrites the snapshots: an older one may still hold it.
+      if (record.event.type === 'customer_erased') erasedAt = record.offset;
+      if (!owned.store.apply(record)) continue;
+      owned.applied.record(record.offset, now);
+      this.options.metrics.acceptToApplied.observe(Math.max(0, now - record.event.receivedAtMs) / 1000);
+      applied++;
+    }
+    this.options.metrics.eventsApplied.inc(applied);
+    owned.appliedSinceSnapshot += applied;
+    // Set before any listener runs: a listener that fails must not leave the erased profile's old snapshots behind.
+    if (erasedAt >= 0) owned.purgeSnapshotsBefore = erasedAt;
+    return erasedAt;
   }
 
   private async snapshotChanged(): Promise<void> {
     for (const [partition, owned] of this.owned) {
-      if (owned.appliedSinceSnapshot === 0 && owned.purgeSnapshotsBefore < 0) continue;
+      if (owned.appliedSinceSnapshot === 0 && !owned.tickedSinceSnapshot && owned.purgeSnapshotsBefore < 0) continue;
       await this.snapshot(partition, owned).catch((error: Error) =>
         this.options.logger.warn({ partition, err: error.message }, 'periodic snapshot failed; retrying at the next interval'),
       );
@@ -175,9 +293,11 @@ export class PartitionWorker implements PartitionConsumerHandler {
     while (owned.snapshotting) await owned.snapshotting;
     if (owned.store.lastAppliedOffset < 0) return;
     const run = (async () => {
-      const offset = owned.store.lastAppliedOffset;
-      const applied = owned.appliedSinceSnapshot;
-      const data = encodeSnapshot(owned.store);
+      // Captured while no batch, listener or tick runs on the partition: profile and extensions at one offset.
+      const { offset, applied, data } = await owned.lock.run(async () => {
+        owned.tickedSinceSnapshot = false;
+        return { offset: owned.store.lastAppliedOffset, applied: owned.appliedSinceSnapshot, data: this.capture(partition, owned) };
+      });
       const checksum = createHash('sha256').update(data).digest('hex');
       await this.options.snapshots.save({ partition, offset, createdAtMs: this.clock(), checksum, data });
       owned.appliedSinceSnapshot = Math.max(0, owned.appliedSinceSnapshot - applied);
@@ -191,6 +311,12 @@ export class PartitionWorker implements PartitionConsumerHandler {
     } finally {
       owned.snapshotting = null;
     }
+  }
+
+  private capture(partition: number, owned: OwnedPartition): Uint8Array {
+    const profile = encodeSnapshot(owned.store);
+    if (this.extensions.length === 0) return profile;
+    return encodePartitionSnapshot(profile, new Map(this.extensions.map((extension) => [extension.name, extension.capture(partition)])));
   }
 
   /**
@@ -210,15 +336,21 @@ export class PartitionWorker implements PartitionConsumerHandler {
   private async restore(partition: number): Promise<PartitionProfileStore> {
     for (const stored of await this.options.snapshots.newestFirst(partition)) {
       try {
-        const store = decodeSnapshot(stored.data, this.options.registry);
-        if (store.partition === partition && store.lastAppliedOffset === stored.offset) return store;
-        throw new SnapshotCorruptError(`snapshot row (${partition}, ${stored.offset}) holds partition ${store.partition} at ${store.lastAppliedOffset}`);
+        const parts = decodePartitionSnapshot(stored.data);
+        const store = decodeSnapshot(parts.profile, this.options.registry);
+        if (store.partition !== partition || store.lastAppliedOffset !== stored.offset) {
+          throw new SnapshotCorruptError(`snapshot row (${partition}, ${stored.offset}) holds partition ${store.partition} at ${store.lastAppliedOffset}`);
+        }
+        for (const extension of this.extensions) extension.restore(partition, parts.extensions.get(extension.name) ?? null, store);
+        return store;
       } catch (error) {
         if (!(error instanceof SnapshotCorruptError || error instanceof SnapshotIncompatibleError)) throw error;
         this.options.metrics.snapshotsRejected.inc();
         this.options.logger.warn({ partition, offset: stored.offset, reason: error.message }, 'snapshot rejected; falling back');
       }
     }
-    return new PartitionProfileStore({ partition, registry: this.options.registry });
+    const store = new PartitionProfileStore({ partition, registry: this.options.registry });
+    for (const extension of this.extensions) extension.restore(partition, null, store);
+    return store;
   }
 }

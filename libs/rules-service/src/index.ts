@@ -1,2 +1,19 @@
 // The public face of @kairos/rules-service. Rule sets wired to the runtime: DMN rule-set lifecycle (draft, review, deploy, retire, rollback), hot deploy, simulation.
-export {};
+export * from './rules.module';
+export * from './rules-options';
+export { DeployedRuleSets, evaluateCompiled } from './deploy/deployed-rule-sets';
+export { DeploymentPoller } from './deploy/deployment-poller';
+export type { CompiledRuleSet, DecisionPlan } from './rule-set/compiled-rule-set';
+export { compileRuleSet } from './rule-set/compiled-rule-set';
+export type { RuleInputCatalog, RuleInputKind } from './rule-set/rule-input-catalog';
+export { ruleInputCatalog } from './rule-set/rule-input-catalog';
+export type { RuleSetTestCase, TestCaseResult } from './rule-set/rule-set-test-cases';
+export type { RuleSetFinding, RuleSetValidation } from './rule-set/rule-set-validation';
+export { validateRuleSet } from './rule-set/rule-set-validation';
+export { RULE_SET_STATUSES, type RuleSetStatus, type RuleSetTransition } from './rule-set/rule-set-status';
+export { RuleSetLifecycleService, type CreateRuleSetCommand, type EditRuleSetCommand, type TransitionCommand } from './lifecycle/rule-set-lifecycle.service';
+export type { RuleSetSummary, RuleSetView } from './lifecycle/rule-set-view';
+export { RuleSetTestsFailedError } from './lifecycle/rule-set-errors';
+export { RuleSetSimulationService, type RuleSetSimulationAnswer } from './simulation/rule-set-simulation.service';
+export type { SimulationSources } from './simulation/simulation-sources';
+export type { SimulationReport } from './simulation/rule-set-simulator';

@@ -10,6 +10,8 @@ import { scoringFeatureRegistry } from '@kairos/scoring';
 import type { DataSource } from 'typeorm';
 import { AuditDataSource, type AuditLog } from '@kairos/governance';
 import { openAudit } from './audit-parts';
+import { DecisionModules, closeDecisionModules, openDecisionModules, startDecisionModules } from './decision-modules';
+import type { DecisioningParts, DecisioningPorts } from './decisioning-parts';
 import { GovernanceParts, openGovernance } from './governance-parts';
 import { openEventLog } from './open-event-log';
 import { openStorage } from './open-storage';
@@ -22,6 +24,8 @@ export interface RuntimeOpenOptions {
    * does (the embedded platform, or the governance service), so checkpoints form one numbered sequence.
    */
   readonly governs?: boolean;
+  /** Ports other modules supply to the decision core (scores, rules, triggers, contacts, campaigns, forwarder, sink). */
+  readonly decisioning?: DecisioningPorts;
 }
 
 /** Event ids remembered per partition in Kafka mode to drop duplicate records (about 1 MB per partition). */
@@ -54,10 +58,23 @@ export class KairosRuntime {
     private readonly governs: boolean,
   ) {}
 
+  private decisionModules: DecisionModules | undefined;
+
+  /** Scoring, rules, campaigns, outbox, decision core and triggers of this process (built by `open`). */
+  get modules(): DecisionModules {
+    if (!this.decisionModules) throw new Error('the decision modules are opened by KairosRuntime.open');
+    return this.decisionModules;
+  }
+
+  get decisioning(): DecisioningParts {
+    return this.modules.decisioning;
+  }
+
   static async open(config: KairosConfig, logger: Logger, metrics = new KairosMetrics(), options: RuntimeOpenOptions = {}): Promise<KairosRuntime> {
     const governs = options.governs ?? true;
     const database = await openStorage(config);
     let audit: AuditLog | undefined;
+    let runtime: KairosRuntime;
     try {
       const privacy = openPrivacy(config, database);
       audit = openAudit(config, database, privacy.keyring, logger, governs);
@@ -88,7 +105,7 @@ export class KairosRuntime {
       const profiles = new ProfileQueryService(worker, config.partitions);
       const governance = openGovernance({ config, database, log, worker, profiles, audit: audit.journal, privacy, logger });
       governance.addExportSource(new AuditDataSource(audit.service));
-      return new KairosRuntime(
+      runtime = new KairosRuntime(
         config,
         logger,
         metrics,
@@ -111,6 +128,13 @@ export class KairosRuntime {
       await database.destroy();
       throw error;
     }
+    try {
+      runtime.decisionModules = await openDecisionModules(runtime, options.decisioning);
+    } catch (error) {
+      await runtime.close();
+      throw error;
+    }
+    return runtime;
   }
 
   /** Joins the consumer group and starts folding the owned partitions (restore from snapshot, then replay). */
@@ -120,6 +144,7 @@ export class KairosRuntime {
     // An erasure interrupted by a crash is finished by the process that owns the partitions.
     void this.governance.erasure.resumeIncomplete().catch((error: Error) => this.logger.warn({ err: error.message }, 'resuming interrupted erasures failed'));
     if (this.governs) this.governance.retention.start();
+    if (this.decisionModules) await startDecisionModules(this.decisionModules);
     const lagTimer = setInterval(() => void this.reportLag(), 5_000);
     lagTimer.unref();
   }
@@ -157,6 +182,7 @@ export class KairosRuntime {
   async close(): Promise<void> {
     await this.sourceConsumer?.stop();
     await this.governance.retention.stop();
+    if (this.decisionModules) await closeDecisionModules(this, this.decisionModules);
     await this.worker.stop();
     await this.consumer?.stop();
     await this.log.close();

@@ -18,7 +18,10 @@ const TABLE: ReadonlyArray<[Action, SubjectName, readonly Role[]]> = [
   ['read', 'Profile', ['dpo', 'admin']],
   ['read', 'EventTrace', ['rule-modeler', 'dpo', 'admin']],
   ['create', 'Decision', ['channel', 'admin']],
-  ['read', 'Decision', ['channel', 'rule-modeler', 'data-scientist', 'dpo', 'admin']],
+  ['read', 'Decision', ['dpo']],
+  ['read', 'Outbox', ['channel', 'admin']],
+  ['update', 'Outbox', ['channel', 'admin']],
+  ['read', 'Model', ['channel', 'rule-modeler', 'data-scientist', 'admin']],
   ['deploy', 'RuleSet', ['rule-modeler', 'admin']],
   ['update', 'Trigger', ['rule-modeler', 'admin']],
   ['create', 'Campaign', ['rule-modeler', 'admin']],
@@ -145,20 +148,21 @@ describe('Z6 subject-type trap regression', () => {
     }
   });
 
-  it('a web channel key cannot read or create an IVR decision although "create Decision" passes', () => {
+  it('a web channel key cannot create an IVR decision or read the IVR feed although the type-level checks pass', () => {
     const web = factory.abilityFor(principalOf('channel'));
     const ivrDecision = { decisionId: 'd-1', channel: 'ivr', customerId: 'c-1' };
     expect(web.can('create', 'Decision')).toBe(true);
     expect(() => assertCan(web, 'create', subjectOf('Decision', ivrDecision))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-    expect(() => assertCan(web, 'read', subjectOf('Decision', ivrDecision))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-    expect(() => assertCan(web, 'read', subjectOf('Decision', { ...ivrDecision, channel: 'web' }))).not.toThrow();
+    expect(web.can('read', 'Outbox')).toBe(true);
+    expect(() => assertCan(web, 'read', subjectOf('Outbox', ivrDecision))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => assertCan(web, 'read', subjectOf('Outbox', { ...ivrDecision, channel: 'web' }))).not.toThrow();
   });
 
-  it('list endpoints re-check every row: only the caller channel’s decisions survive', () => {
+  it('list endpoints re-check every row: only the caller channel’s feed rows survive', () => {
     const web = factory.abilityFor(principalOf('channel'));
     const channels = ['web', 'ivr', 'app', 'web', 'atm', 'web', 'email'];
     const rows = Object.freeze(channels.map((channel, i) => Object.freeze({ decisionId: `d-${i}`, channel })));
-    const visible = filterPermitted(web, 'read', 'Decision', rows);
+    const visible = filterPermitted(web, 'read', 'Outbox', rows);
     expect(visible.map((row) => row.decisionId)).toEqual(['d-0', 'd-3', 'd-5']);
     expect(visible[0]).toBe(rows[0]);
   });

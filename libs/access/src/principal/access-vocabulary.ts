@@ -6,7 +6,7 @@ export const ROLES = ['channel', 'rule-modeler', 'data-scientist', 'content-auth
 export type Role = (typeof ROLES)[number];
 
 /** Channels a `channel` principal speaks for; decisions and their explanations are scoped to it. */
-export const CHANNELS = ['web', 'app', 'ivr', 'call_center', 'atm', 'email', 'sms', 'push'] as const;
+export const CHANNELS = ['web', 'app', 'ivr', 'call_center', 'atm', 'email', 'sms', 'push', 'callback', 'letter'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** `manage` is CASL's any-action: a rule with it grants every action on its subject. */
@@ -20,6 +20,7 @@ export const SUBJECTS = [
   'Profile',
   'EventTrace',
   'Decision',
+  'Outbox',
   'RuleSet',
   'Trigger',
   'Campaign',

@@ -1,2 +1,4 @@
-// Repositories of the campaigns area (campaign exposures, goal conversions and bandit posteriors).
-export {};
+// Repositories of the campaigns area (campaign exposures awaiting attribution and the bandit's outcome counts).
+export type { CampaignArmCountRow, CampaignExposureRow } from './campaigns-tables.entity';
+export type { CampaignLedgerBatch, CampaignLedgerBatchResult, ExposureResolution, StoredArmCounts, StoredExposure } from './campaign-ledger.repository';
+export { CampaignLedgerRepository } from './campaign-ledger.repository';

@@ -1,8 +1,81 @@
-import type { EntitySchema } from 'typeorm';
-import type { Dialect } from '../dialect';
+import { EntitySchema } from 'typeorm';
+import { Dialect, int64Column } from '../dialect';
 
-/** Tables of the decisions area: decision records, the action outbox, contact history and trigger state. */
+/** Delivery state of an outbox row: pending until a channel has it, delivered once the channel confirms. */
+export const OUTBOX_STATUSES = ['pending', 'published', 'delivered'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/**
+ * One action a decision emitted to an outbound channel. Written in the decision's transaction (the transactional
+ * outbox), published afterwards by the dispatcher; `(decisionId, actionId)` is unique, so re-emitting a replayed
+ * decision adds nothing and consumers dedupe by the message id `${decisionId}:${actionId}`. `customerId` is the
+ * pseudonymous customer id: no contact data is stored here, the channel resolves it.
+ */
+export interface ActionOutboxRow {
+  id: number;
+  decisionId: string;
+  actionId: string;
+  actionVersion: number;
+  channel: string;
+  customerId: string;
+  rank: number;
+  priority: number;
+  contentRef: string;
+  contentVersion: string | null;
+  campaignId: string | null;
+  variantId: string | null;
+  decidedAtMs: number;
+  createdAtMs: number;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAtMs: number;
+  lastError: string | null;
+  publishedAtMs: number | null;
+  /** Position in the channel feed, assigned when published, increasing in commit order (the feed's cursor). */
+  publishedSeq: number | null;
+  deliveredAtMs: number | null;
+  openedAtMs: number | null;
+  clickedAtMs: number | null;
+}
+
+/** Tables of the decisions area: the action outbox (also the contact history of outbound channels). */
 export function decisionsEntities(dialect: Dialect): EntitySchema[] {
-  void dialect;
-  return [];
+  const int64 = int64Column(dialect);
+  return [
+    new EntitySchema<ActionOutboxRow>({
+      name: 'ActionOutbox',
+      tableName: 'action_outbox',
+      columns: {
+        id: { ...int64, primary: true, generated: 'increment' },
+        decisionId: { name: 'decision_id', type: 'varchar', length: 128 },
+        actionId: { name: 'action_id', type: 'varchar', length: 64 },
+        actionVersion: { name: 'action_version', type: 'integer' },
+        channel: { type: 'varchar', length: 24 },
+        customerId: { name: 'customer_id', type: 'varchar', length: 128 },
+        rank: { type: 'integer' },
+        priority: { type: dialect === 'postgres' ? 'double precision' : 'real' },
+        contentRef: { name: 'content_ref', type: 'varchar', length: 100 },
+        contentVersion: { name: 'content_version', type: 'varchar', length: 80, nullable: true },
+        campaignId: { name: 'campaign_id', type: 'varchar', length: 64, nullable: true },
+        variantId: { name: 'variant_id', type: 'varchar', length: 64, nullable: true },
+        decidedAtMs: { name: 'decided_at_ms', ...int64 },
+        createdAtMs: { name: 'created_at_ms', ...int64 },
+        status: { type: 'varchar', length: 16 },
+        attempts: { type: 'integer' },
+        nextAttemptAtMs: { name: 'next_attempt_at_ms', ...int64 },
+        lastError: { name: 'last_error', type: 'varchar', length: 200, nullable: true },
+        publishedAtMs: { name: 'published_at_ms', ...int64, nullable: true },
+        publishedSeq: { name: 'published_seq', ...int64, nullable: true },
+        deliveredAtMs: { name: 'delivered_at_ms', ...int64, nullable: true },
+        openedAtMs: { name: 'opened_at_ms', ...int64, nullable: true },
+        clickedAtMs: { name: 'clicked_at_ms', ...int64, nullable: true },
+      },
+      indices: [
+        { name: 'action_outbox_message', columns: ['decisionId', 'actionId'], unique: true },
+        { name: 'action_outbox_due', columns: ['status', 'nextAttemptAtMs'] },
+        { name: 'action_outbox_feed', columns: ['publishedSeq'], unique: true },
+        { name: 'action_outbox_customer', columns: ['customerId', 'createdAtMs'] },
+      ],
+    }),
+  ];
 }

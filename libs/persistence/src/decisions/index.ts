@@ -1,2 +1,3 @@
-// Repositories of the decisions area (decision records, the action outbox, contact history and trigger state).
-export {};
+// Repositories of the decisions area: the action outbox (delivery state and contact history of outbound channels).
+export * from './action-outbox.repository';
+export { OUTBOX_STATUSES, type ActionOutboxRow, type OutboxStatus } from './decisions-tables.entity';

@@ -1,2 +1,3 @@
 // Repositories of the scoring area (the model registry).
-export {};
+export * from './model-registry.repository';
+export type { ModelStageChangeRow, ModelVersionRow } from './scoring-tables.entity';

@@ -1,9 +1,10 @@
 import { MigrationInterface } from 'typeorm';
+import { CreateActionOutbox1764100000000 } from './1764100000000-create-action-outbox';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** Migrations of the decisions area per dialect, in the order they run (after the foundation tables). */
 export const decisionsMigrations: { readonly sqlite: MigrationClass[]; readonly postgres: MigrationClass[] } = {
-  sqlite: [],
-  postgres: [],
+  sqlite: [CreateActionOutbox1764100000000],
+  postgres: [CreateActionOutbox1764100000000],
 };

@@ -1,0 +1,76 @@
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { OutboxEntry } from '@kairos/persistence';
+import { messageIdOf, outboxMessageOf } from '../outbox-message';
+import type { ChannelPublisher } from './channel-publisher';
+
+export interface KafkaActionPublisherOptions {
+  readonly brokers: readonly string[];
+  /** Topic of a channel is `${topicPrefix}${channel}` (default `kairos.actions.`). */
+  readonly topicPrefix?: string;
+  readonly clientId?: string;
+}
+
+/** Header consumers dedupe by: `${decisionId}:${actionId}`. */
+export const ACTION_MESSAGE_ID_HEADER = 'kairos-message-id';
+
+/**
+ * Kafka mode: one topic per channel, keyed by the pseudonymous customer id (a customer's actions stay in order),
+ * every record with the message id header. The idempotent producer drops its own retries; a crash between send and
+ * "mark published" still re-sends, which the consumer's dedupe by message id absorbs.
+ */
+export class KafkaActionPublisher implements ChannelPublisher {
+  readonly kind = 'kafka' as const;
+  private producer: Producer | null = null;
+  private readonly prefix: string;
+
+  constructor(private readonly options: KafkaActionPublisherOptions) {
+    this.prefix = options.topicPrefix ?? 'kairos.actions.';
+  }
+
+  topicOf(channel: string): string {
+    return `${this.prefix}${channel}`;
+  }
+
+  async publish(entries: readonly OutboxEntry[]): Promise<readonly (string | null)[]> {
+    try {
+      const producer = await this.connected();
+      const byTopic = new Map<string, OutboxEntry[]>();
+      for (const entry of entries) {
+        const topic = this.topicOf(entry.channel);
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), entry]);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, rows]) => ({
+          topic,
+          messages: rows.map((entry) => ({
+            key: entry.customerId,
+            value: JSON.stringify(outboxMessageOf(entry)),
+            headers: { [ACTION_MESSAGE_ID_HEADER]: messageIdOf(entry.decisionId, entry.actionId) },
+          })),
+        })),
+      });
+      return entries.map(() => null);
+    } catch (error) {
+      // A failed producer may hold a half-sent batch: replace it, the retry re-sends everything.
+      await this.close();
+      const text = `kafka publish failed: ${(error as Error).message}`;
+      return entries.map(() => text);
+    }
+  }
+
+  async close(): Promise<void> {
+    const producer = this.producer;
+    this.producer = null;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private async connected(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const kafka = new Kafka({ clientId: this.options.clientId ?? 'kairos-outbox', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+}

@@ -1,0 +1,139 @@
+import { DataSource, In, IsNull, LessThanOrEqual, MoreThan, MoreThanOrEqual, QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import type { ActionOutboxRow, OutboxStatus } from './decisions-tables.entity';
+
+/** What the sink writes per emitted action; delivery state starts as pending, due now. */
+export type NewOutboxEntry = Omit<ActionOutboxRow, 'id' | 'status' | 'attempts' | 'nextAttemptAtMs' | 'lastError' | 'publishedAtMs' | 'publishedSeq' | 'deliveredAtMs' | 'openedAtMs' | 'clickedAtMs'>;
+
+export type OutboxEntry = Readonly<ActionOutboxRow>;
+
+/** A response event's effect on its outbox row. */
+export type OutboxResponse = 'delivered' | 'opened' | 'clicked';
+
+const RESPONSE_COLUMN: Readonly<Record<OutboxResponse, 'deliveredAtMs' | 'openedAtMs' | 'clickedAtMs'>> = {
+  delivered: 'deliveredAtMs',
+  opened: 'openedAtMs',
+  clicked: 'clickedAtMs',
+};
+
+/** Attempts to number a batch into the feed before a concurrent dispatcher's numbering is taken as a fault. */
+const FEED_NUMBERING_TRIES = 5;
+
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driver = (error as QueryFailedError & { driverError?: { code?: string } }).driverError;
+  return driver?.code === '23505' || (typeof driver?.code === 'string' && driver.code.startsWith('SQLITE_CONSTRAINT'));
+}
+
+/**
+ * The action outbox table. Inserts of one emit share a transaction and ignore rows already there (a replayed
+ * decision); the dispatcher moves rows pending → published in id order and numbers them into the channel feed.
+ */
+export class ActionOutboxRepository {
+  private readonly rows: Repository<ActionOutboxRow>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.rows = dataSource.getRepository<ActionOutboxRow>('ActionOutbox');
+  }
+
+  /**
+   * Writes every entry in one transaction; resolves after commit. `beforeCommit` runs inside the transaction after
+   * the inserts (fault injection in tests: throwing from it rolls everything back). Returns the entries that were
+   * new (not already stored by an earlier emit of the same decision).
+   */
+  async insertAll(entries: readonly NewOutboxEntry[], beforeCommit?: () => void | Promise<void>): Promise<NewOutboxEntry[]> {
+    if (entries.length === 0) return [];
+    return this.dataSource.transaction(async (manager) => {
+      const known = await this.storedKeys(manager, entries);
+      const fresh = entries.filter((entry) => !known.has(keyOf(entry)));
+      const values = fresh.map((entry) => ({ ...entry, status: 'pending' as const, attempts: 0, nextAttemptAtMs: entry.createdAtMs }));
+      for (let i = 0; i < values.length; i += 200) {
+        // orIgnore: a concurrent emit of the same decision (another process) makes these no-ops instead of errors.
+        await manager.createQueryBuilder().insert().into('ActionOutbox').values(values.slice(i, i + 200)).orIgnore().execute();
+      }
+      await beforeCommit?.();
+      return fresh;
+    });
+  }
+
+  /** Pending rows whose next attempt is due, oldest first. */
+  async due(nowMs: number, limit: number): Promise<OutboxEntry[]> {
+    return this.rows.find({ where: { status: 'pending', nextAttemptAtMs: LessThanOrEqual(nowMs) }, order: { id: 'ASC' }, take: limit });
+  }
+
+  /**
+   * Marks rows published and numbers them into the feed after every row already there. Rows no longer pending (a
+   * concurrent dispatcher, or a delivery report that came first) keep their state. On PostgreSQL two dispatchers
+   * numbering at once collide on the unique feed index; the loser renumbers after the winner committed, so feed
+   * numbers grow in commit order and a reader's cursor never skips a row.
+   */
+  async markPublished(ids: readonly number[], nowMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.transaction(async (manager) => {
+          const repository = manager.getRepository<ActionOutboxRow>('ActionOutbox');
+          const pending = await repository.find({ where: { id: In([...ids]), status: 'pending' }, select: { id: true }, order: { id: 'ASC' } });
+          if (pending.length === 0) return;
+          const { top } = (await repository.createQueryBuilder('o').select('MAX(o.publishedSeq)', 'top').getRawOne()) as { top: string | number | null };
+          let seq = top === null ? 0 : Number(top);
+          for (const row of pending) {
+            seq += 1;
+            await repository.update({ id: row.id, status: 'pending' }, { status: 'published', publishedAtMs: nowMs, publishedSeq: seq, lastError: null });
+          }
+        });
+        return;
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= FEED_NUMBERING_TRIES) throw error;
+      }
+    }
+  }
+
+  /** A failed publish: count it and wait until `nextAttemptAtMs`. The error text must hold no personal data. */
+  async markFailed(id: number, attempts: number, nextAttemptAtMs: number, error: string): Promise<void> {
+    await this.rows.update({ id, status: 'pending' }, { attempts, nextAttemptAtMs, lastError: error.slice(0, 200) });
+  }
+
+  /** The channel feed: published rows of `channel` after the cursor, in feed order. */
+  async feed(channel: string, afterSeq: number, limit: number): Promise<OutboxEntry[]> {
+    return this.rows.find({ where: { channel, status: In(['published', 'delivered']), publishedSeq: MoreThan(afterSeq) }, order: { publishedSeq: 'ASC' }, take: limit });
+  }
+
+  async find(decisionId: string, actionId: string): Promise<OutboxEntry | null> {
+    return this.rows.findOne({ where: { decisionId, actionId } });
+  }
+
+  /**
+   * Records a response (first one wins; repeats change nothing). `delivered` also ends delivery: a row the channel
+   * confirmed is never published again. Returns the row when this response was new, else null.
+   */
+  async recordResponse(decisionId: string, actionId: string, response: OutboxResponse, atMs: number): Promise<OutboxEntry | null> {
+    const column = RESPONSE_COLUMN[response];
+    const change: Partial<ActionOutboxRow> = { [column]: atMs };
+    if (response === 'delivered') change.status = 'delivered';
+    const result = await this.rows.update({ decisionId, actionId, [column]: IsNull() }, change);
+    if (!result.affected) return null;
+    return this.find(decisionId, actionId);
+  }
+
+  /** Rows created since `sinceMs` (oldest first, at most `limit`): the contact history to warm up from. */
+  async createdSince(sinceMs: number, limit: number, customerId?: string): Promise<OutboxEntry[]> {
+    return this.rows.find({ where: { createdAtMs: MoreThanOrEqual(sinceMs), ...(customerId ? { customerId } : {}) }, order: { createdAtMs: 'ASC', id: 'ASC' }, take: limit });
+  }
+
+  async countByStatus(): Promise<Record<OutboxStatus, number>> {
+    const counts: Record<OutboxStatus, number> = { pending: 0, published: 0, delivered: 0 };
+    const rows = (await this.rows.createQueryBuilder('o').select('o.status', 'status').addSelect('COUNT(*)', 'n').groupBy('o.status').getRawMany()) as { status: OutboxStatus; n: string | number }[];
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
+  private async storedKeys(manager: EntityManager, entries: readonly NewOutboxEntry[]): Promise<Set<string>> {
+    const decisionIds = [...new Set(entries.map((entry) => entry.decisionId))];
+    const rows = await manager.getRepository<ActionOutboxRow>('ActionOutbox').find({ where: { decisionId: In(decisionIds) }, select: { decisionId: true, actionId: true } });
+    return new Set(rows.map(keyOf));
+  }
+}
+
+function keyOf(entry: { decisionId: string; actionId: string }): string {
+  return `${entry.decisionId}\u0000${entry.actionId}`;
+}

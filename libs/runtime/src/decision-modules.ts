@@ -1,0 +1,83 @@
+import { ActionCatalog, loadActionCatalogFile } from '@kairos/decisioning';
+import type { TriggerRuntime } from '@kairos/decisioning-service';
+import type { ScoringServices } from '@kairos/scoring-service';
+import { SEED_TRIGGER_DOCUMENT, compileTriggerSet } from '@kairos/triggers';
+import { CampaignsParts, closeCampaigns, openCampaigns } from './campaigns-parts';
+import { DecisioningParts, DecisioningPorts, openDecisioning } from './decisioning-parts';
+import type { KairosRuntime } from './kairos-runtime';
+import { OutboxParts, openOutbox } from './outbox-parts';
+import { RulesParts, openRules } from './rules-parts';
+import { openScoring } from './scoring-parts';
+import { openTriggers } from './trigger-parts';
+
+/** The decision-making modules of a process, built over its runtime parts and wired to each other. */
+export interface DecisionModules {
+  readonly catalog: ActionCatalog;
+  readonly scoring: ScoringServices;
+  readonly rules: RulesParts;
+  readonly campaigns: CampaignsParts;
+  readonly outbox: OutboxParts;
+  readonly decisioning: DecisioningParts;
+  readonly triggers: TriggerRuntime;
+}
+
+/**
+ * Scoring, rule sets, campaigns and the outbox first (they are the decision core's sources and sink), then the
+ * decision core, then the triggers that ask it for outbound decisions. Everything that listens to the partition
+ * worker is attached here, before the worker starts; `overrides` replace individual ports (tests, a forwarder).
+ */
+export async function openDecisionModules(runtime: KairosRuntime, overrides: DecisioningPorts = {}): Promise<DecisionModules> {
+  const { config, database, log, registry, worker, logger } = runtime;
+  const triggerSet = compileTriggerSet(SEED_TRIGGER_DOCUMENT, { registry });
+  const catalog =
+    overrides.catalog ?? loadActionCatalogFile(overrides.catalogFile, { isFeature: (name) => registry.has(name), triggerIds: new Set(triggerSet.triggers.map((t) => t.id)) });
+  const scoring = await openScoring(runtime);
+  const rules = openRules({ config, database, log, worker, registry, audit: runtime.audit.journal, privacy: runtime.privacy, logger });
+  const campaigns = await openCampaigns(runtime, { catalog });
+  worker.onApplied(campaigns.onApplied);
+  const outbox = await openOutbox(config, database, { catalog, logger, worker });
+  // The decision core reads recent fires from the trigger runtime, which itself asks the decision core: the
+  // source defers to the trigger runtime built right after.
+  let triggers: TriggerRuntime | undefined;
+  const decisioning = openDecisioning(
+    { config, database, log, registry, worker, audit: runtime.audit, governance: runtime.governance, logger },
+    {
+      scores: scoring.scoreSource,
+      rules: rules.source,
+      contacts: outbox.contacts,
+      campaigns: campaigns.book,
+      capacity: campaigns.capacity,
+      sink: outbox.sink,
+      triggers: { recentFires: (partition, customerId, atMs) => triggers?.recentFires(partition, customerId, atMs) ?? [] },
+      ...overrides,
+      catalog,
+    },
+  );
+  triggers = openTriggers({
+    worker,
+    registry,
+    audit: runtime.audit.journal,
+    logger,
+    metrics: runtime.metrics,
+    traces: runtime.traces,
+    decisions: decisioning.maker,
+    actions: overrides.sink ?? outbox.sink,
+    catalog,
+    document: SEED_TRIGGER_DOCUMENT,
+  });
+  return { catalog, scoring, rules, campaigns, outbox, decisioning, triggers };
+}
+
+/** Starts what runs in the background once the worker consumes: rule-set polling and outbox delivery. */
+export async function startDecisionModules(modules: DecisionModules): Promise<void> {
+  await modules.rules.start();
+  modules.outbox.dispatcher.start();
+}
+
+/** Stops the background work and flushes what is buffered (campaign counts) while the database is still open. */
+export async function closeDecisionModules(runtime: KairosRuntime, modules: DecisionModules): Promise<void> {
+  await modules.rules.stop();
+  await modules.outbox.close();
+  await closeCampaigns(runtime);
+  await modules.scoring.stop();
+}
