@@ -54,6 +54,11 @@ interface OwnedPartition {
   snapshotting: Promise<void> | null;
   /** Offset of the latest applied `customer_erased` whose older snapshots are not deleted yet, or -1. */
   purgeSnapshotsBefore: number;
+  /**
+   * Newest offset whose batch has been folded AND whose listeners settled (triggers evaluated, actions emitted).
+   * Readers that must see an event's full effect (read-your-writes of decisions, "in force" of consents) wait for it.
+   */
+  settledOffset: number;
 }
 
 /**
@@ -99,6 +104,7 @@ export interface PartitionStateExtension {
 export class PartitionWorker implements PartitionConsumerHandler {
   private readonly owned = new Map<number, OwnedPartition>();
   private readonly listeners: AppliedListener[] = [];
+  private readonly settledListeners: ((partition: number, settledOffset: number) => void)[] = [];
   private readonly tickListeners: TickListener[] = [];
   private readonly assignedListeners: PartitionsListener[] = [];
   private readonly revokedListeners: PartitionsListener[] = [];
@@ -127,6 +133,11 @@ export class PartitionWorker implements PartitionConsumerHandler {
 
   onApplied(listener: AppliedListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called once a batch's listeners all settled, with the partition's settled offset (see `appliedAt`). */
+  onSettled(listener: (partition: number, settledOffset: number) => void): void {
+    this.settledListeners.push(listener);
   }
 
   onTick(listener: TickListener): void {
@@ -161,6 +172,7 @@ export class PartitionWorker implements PartitionConsumerHandler {
         tickedSinceSnapshot: false,
         snapshotting: null,
         purgeSnapshotsBefore: -1,
+        settledOffset: store.lastAppliedOffset,
       });
       starts.set(partition, store.lastAppliedOffset + 1);
     }
@@ -194,6 +206,8 @@ export class PartitionWorker implements PartitionConsumerHandler {
       erasedAt = this.apply(owned, records);
       // Awaited under the lock: a snapshot cannot capture the state after this batch before the listeners settled.
       for (const listener of this.listeners) await listener(partition, records, owned.store);
+      owned.settledOffset = owned.store.lastAppliedOffset;
+      for (const listener of this.settledListeners) listener(partition, owned.settledOffset);
     });
     if (erasedAt >= 0) {
       // The state is applied either way; a failed rewrite stays pending and is retried with the next snapshot.
@@ -238,7 +252,8 @@ export class PartitionWorker implements PartitionConsumerHandler {
   /** When `offset` of `partition` was applied: a time, `true` (applied, time no longer kept), or false. */
   appliedAt(partition: number, offset: number): number | true | false {
     const owned = this.owned.get(partition);
-    if (!owned || offset > owned.store.lastAppliedOffset) return false;
+    // Settled, not merely folded: the triggers and emits of the batch are done when this says applied.
+    if (!owned || offset > owned.settledOffset) return false;
     return owned.applied.appliedAt(offset) ?? true;
   }
 

@@ -11,6 +11,7 @@ import { createHttpApp } from './create-http-app';
 import { DecisioningWiringModule } from './decisioning-wiring.module';
 import { KairosRuntime } from './kairos-runtime';
 import { PLATFORM_FEATURES } from './platform-features';
+import { approveCatalogContent } from './testing/catalog-content';
 
 type Json = Record<string, unknown>;
 const DAY = 86_400_000;
@@ -43,7 +44,7 @@ beforeAll(async () => {
   app = await createHttpApp(runtime, [...PLATFORM_FEATURES, DecisioningWiringModule]);
   await app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  await approveCatalogContent();
+  await approveCatalogContent(runtime, baseUrl);
 }, 60_000);
 
 afterAll(async () => {
@@ -51,26 +52,6 @@ afterAll(async () => {
   await runtime?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** Every content reference of the catalog gets a real draft, submitted by an author and approved by a reviewer. */
-async function approveCatalogContent(): Promise<void> {
-  const refs = new Set<string>();
-  for (const action of runtime.decisioning.catalog.actions) {
-    const content = action.definition.content;
-    if ('ref' in content) refs.add(content.ref);
-    for (const variant of action.campaign?.definition.variants ?? []) refs.add(variant.contentRef);
-  }
-  for (const ref of refs) {
-    const brief = { title: `Content ${ref}`, goal: 'Tell the customer about the next step', product: 'debit_card', audience: 'Existing customers', channels: ['sms'], tone: 'neutral', language: 'en' };
-    const draft = await call('POST', '/v1/content-drafts', 'demo-content-author', { brief, drafter: 'template' });
-    expect(draft.status).toBe(201);
-    const draftId = draft.body['draftId'] as string;
-    expect((await call('POST', `/v1/content-drafts/${draftId}/submit`, 'demo-content-author', { revision: 1 })).status).toBe(200);
-    const hash = (draft.body['head'] as { contentHash: string }).contentHash;
-    expect((await call('POST', `/v1/content-drafts/${draftId}/approve`, 'demo-content-reviewer', { contentHash: hash })).status).toBe(200);
-    runtime.decisioning.contentBindings.bind(ref, draftId);
-  }
-}
 
 let eventSeq = 0;
 function event(customerId: string, type: string, data: Json, daysAgo = 1): Json {

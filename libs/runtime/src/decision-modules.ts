@@ -1,7 +1,9 @@
-import { ActionCatalog, loadActionCatalogFile } from '@kairos/decisioning';
-import type { TriggerRuntime } from '@kairos/decisioning-service';
+import { may } from '@kairos/consent';
+import { ActionCatalog, loadActionCatalogFile, profileFeatureSource } from '@kairos/decisioning';
+import type { TriggerRuntime, TriggerRuntimeOptions } from '@kairos/decisioning-service';
+import { consentState, profileOf } from '@kairos/profile';
 import type { ScoringServices } from '@kairos/scoring-service';
-import { SEED_TRIGGER_DOCUMENT, compileTriggerSet } from '@kairos/triggers';
+import { SEED_TRIGGER_DOCUMENT, TriggerSet, compileTriggerSet } from '@kairos/triggers';
 import { CampaignsParts, closeCampaigns, openCampaigns } from './campaigns-parts';
 import { DecisioningParts, DecisioningPorts, openDecisioning } from './decisioning-parts';
 import type { KairosRuntime } from './kairos-runtime';
@@ -64,8 +66,30 @@ export async function openDecisionModules(runtime: KairosRuntime, overrides: Dec
     actions: overrides.sink ?? outbox.sink,
     catalog,
     document: SEED_TRIGGER_DOCUMENT,
+    observeScores: scoreObserver(runtime, scoring, triggerSet),
   });
   return { catalog, scoring, rules, campaigns, outbox, decisioning, triggers };
+}
+
+/**
+ * The production scores of the models score-change triggers watch, from the customer's folded profile, computed
+ * only where the customer's consent allows the model's purposes (the score source checks them, G2).
+ */
+function scoreObserver(runtime: KairosRuntime, scoring: ScoringServices, triggers: TriggerSet): TriggerRuntimeOptions['observeScores'] {
+  const models = [...new Set(triggers.triggers.flatMap((trigger) => (trigger.kind === 'score_change' ? [trigger.definition.model] : [])))];
+  if (models.length === 0) return undefined;
+  const policy = runtime.governance.purposes.policy;
+  return (customerId, store, atMs) => {
+    const profile = profileOf(store, customerId);
+    if (!profile) return [];
+    const consent = consentState(profile);
+    const features = profileFeatureSource(runtime.registry, profile, atMs);
+    const scores = scoring.scoreSource.scoresFor(customerId, features, atMs, (purpose) => may(consent, purpose, null, atMs, policy).allowed);
+    return models.flatMap((model) => {
+      const score = scores[model];
+      return score ? [{ model, score: score.score, modelVersion: score.version }] : [];
+    });
+  };
 }
 
 /** Starts what runs in the background once the worker consumes: rule-set polling and outbox delivery. */

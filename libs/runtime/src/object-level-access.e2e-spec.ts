@@ -8,7 +8,7 @@ import { useInProcessPlatform } from './testing/in-process-platform';
  * property-level (BOPLA) — bodies that carry fields nobody may set (server-assigned ids, statuses, offsets,
  * prototype keys) are refused with 400 naming the field, and nothing of them is stored.
  */
-const OUTSIDERS = ['demo-channel', 'demo-channel-ivr', 'demo-channel-atm', 'demo-rule-modeler', 'demo-data-scientist', 'demo-content-author', 'demo-content-reviewer'];
+const OUTSIDERS = ['demo-channel', 'demo-channel-ivr', 'demo-channel-atm', 'demo-channel-app', 'demo-rule-modeler', 'demo-data-scientist', 'demo-content-author', 'demo-content-reviewer'];
 const CONSENT = { purpose: 'marketing', channel: 'email', status: 'given', method: 'web_form', noticeId: 'privacy-notice', noticeVersion: '1.2', evidenceRef: 'ev-1' };
 const FORBIDDEN_FIELDS = ['consentId', 'partition', 'offset', 'logOffset', 'customerId', 'recordedBy', 'auditedAt', '__proto__', 'constructor', 'inForce', 'status_override'];
 

@@ -1,7 +1,7 @@
 import type { AuditTrail } from '@kairos/audit';
 import type { EventTraceService, PartitionWorker } from '@kairos/customer-state';
 import { ActionCatalog, loadActionCatalogFile } from '@kairos/decisioning';
-import { ActionSink, DecisionMaker, TriggerRuntime } from '@kairos/decisioning-service';
+import { ActionSink, DecisionMaker, TriggerRuntime, type TriggerRuntimeOptions } from '@kairos/decisioning-service';
 import type { KairosMetrics, Logger } from '@kairos/observability';
 import type { FeatureRegistry } from '@kairos/profile';
 import { SEED_TRIGGER_DOCUMENT, compileTriggerSet } from '@kairos/triggers';
@@ -29,6 +29,8 @@ export interface TriggerPartsInput {
   /** Tick and decision time (tests move days forward); default: the worker's clock. */
   readonly clock?: () => number;
   readonly tracedEventsPerPartition?: number;
+  /** Rescoring after each customer's events, for score-change triggers (see TriggerRuntimeOptions). */
+  readonly observeScores?: TriggerRuntimeOptions['observeScores'];
 }
 
 /**
@@ -49,6 +51,7 @@ export function openTriggers(parts: TriggerPartsInput): TriggerRuntime {
     metrics: parts.metrics,
     clock: parts.clock,
     tracedEventsPerPartition: parts.tracedEventsPerPartition,
+    observeScores: parts.observeScores,
   });
   runtime.attach(parts.worker, parts.traces);
   return runtime;

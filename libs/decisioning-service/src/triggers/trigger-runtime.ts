@@ -4,7 +4,7 @@ import type { EventTraceService, PartitionStateExtension, PartitionWorker } from
 import { ActionCatalog, DecisionOutcome, TriggerContext, outboundRequestForTrigger } from '@kairos/decisioning';
 import type { KairosMetrics, Logger } from '@kairos/observability';
 import type { PartitionProfileStore } from '@kairos/profile';
-import { CompiledTrigger, FiredTrigger, TriggerEngineStats, TriggerSet, triggerAuditDraft } from '@kairos/triggers';
+import { CompiledTrigger, FiredTrigger, ScoreObservation, TriggerEngineStats, TriggerSet, triggerAuditDraft } from '@kairos/triggers';
 import type { ActionSink, DecisionMaker, TriggerContextSource } from '../decision-sources';
 import { PendingFire, TriggerPartition } from './trigger-partition';
 import { TriggerMetrics } from './trigger-metrics';
@@ -30,6 +30,11 @@ export interface TriggerRuntimeOptions {
   readonly tracedEventsPerPartition?: number;
   /** Version in the `trigger_fired` actor. Default: the trigger set's version. */
   readonly componentVersion?: string;
+  /**
+   * Rescores a customer after their events were folded, for score-change triggers ("churn crossed 0.7"). Returns
+   * nothing where the customer's consent does not allow the model's purpose, so no such score is computed (G2).
+   */
+  readonly observeScores?: (customerId: string, store: PartitionProfileStore, atMs: number) => readonly Omit<ScoreObservation, 'customerId' | 'atMs' | 'eventId'>[];
 }
 
 /**
@@ -39,6 +44,12 @@ export interface TriggerRuntimeOptions {
  * sink — all before the worker may snapshot past the event (or tick) that fired, so no action is lost to a crash;
  * a replay refires with the same occasion and decision ids, so the sink drops the second copy.
  */
+/**
+ * Events after which no score is recomputed: an objection or an erasure only takes permissions away. A consent
+ * change is rescored on: a consent given now may allow the score a behaviour change asked for earlier.
+ */
+const SCORE_NEUTRAL_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['processing_objected', 'customer_erased']);
+
 export class TriggerRuntime implements TriggerContextSource, PartitionStateExtension {
   readonly name = 'triggers';
   private readonly partitions = new Map<number, TriggerPartition>();
@@ -123,7 +134,7 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
     const state = this.partitions.get(partition);
     if (!state) return;
     const from = state.engine.lastAppliedOffset;
-    const fires = state.engine.onApplied(records, store);
+    const fires = [...state.engine.onApplied(records, store), ...this.scoreChanges(state, records, from, store)];
     for (const record of records) {
       if (record.offset <= from) continue;
       const event = record.event;
@@ -134,6 +145,24 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
     }
     this.enqueue(state, fires);
     await this.settle(state);
+  }
+
+  /**
+   * Each customer of the batch rescored once, after their newest new event (that event's id makes the occasion
+   * replay-stable). Governance events change no behaviour and are not rescored on.
+   */
+  private scoreChanges(state: TriggerPartition, records: readonly LoggedEvent[], from: number, store: PartitionProfileStore): FiredTrigger[] {
+    const observe = this.options.observeScores;
+    if (!observe) return [];
+    const newest = new Map<string, LoggedEvent>();
+    for (const record of records) if (record.offset > from && !SCORE_NEUTRAL_EVENTS.has(record.event.type)) newest.set(record.event.customerId, record);
+    // Scored as of now, like a decision would score: consent given today covers today's scoring, not the past.
+    const atMs = this.options.clock?.() ?? Date.now();
+    const fires: FiredTrigger[] = [];
+    for (const [customerId, record] of newest) {
+      for (const score of observe(customerId, store, atMs)) fires.push(...state.engine.onScore({ ...score, customerId, atMs, eventId: record.event.id }));
+    }
+    return fires;
   }
 
   /** A worker tick: due timers and calendar triggers. True when state a snapshot should keep changed. */
@@ -226,6 +255,7 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
 function causeEventOf(fire: FiredTrigger): string | null {
   if (fire.cause.type === 'event') return fire.cause.eventId;
   if (fire.cause.type === 'timer') return fire.cause.startedByEventId;
+  if (fire.cause.type === 'score') return fire.cause.eventId ?? null;
   return null;
 }
 

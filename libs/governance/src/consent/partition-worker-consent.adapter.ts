@@ -17,7 +17,8 @@ export class PartitionWorkerAppliedOffsets implements AppliedOffsetWaiter {
   private readonly waiting = new Map<number, Set<Waiter>>();
 
   constructor(private readonly worker: PartitionWorker) {
-    worker.onApplied((partition, _records, store) => this.wake(partition, store.lastAppliedOffset));
+    // Settled, not just folded: whoever waits (a consent's 200, a decision's read-your-writes) sees the batch's triggers too.
+    worker.onSettled((partition, settledOffset) => this.wake(partition, settledOffset));
   }
 
   waitUntilApplied(partition: number, offset: number, timeoutMs: number): Promise<boolean> {

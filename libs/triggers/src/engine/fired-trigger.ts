@@ -7,7 +7,7 @@ export type TriggerCause =
   | { readonly type: 'event'; readonly eventId: string; readonly eventType: EventType; readonly offset: number }
   | { readonly type: 'timer'; readonly timerKey: string; readonly startedByEventId: string; readonly startedByOffset: number; readonly dueAtMs: number }
   | { readonly type: 'calendar'; readonly localDate: string; readonly timeZone: string }
-  | { readonly type: 'score'; readonly model: string; readonly modelVersion: string | null; readonly previous: number | null; readonly current: number };
+  | { readonly type: 'score'; readonly model: string; readonly modelVersion: string | null; readonly previous: number | null; readonly current: number; readonly eventId?: string };
 
 /** One fire of one trigger for one customer: what the runtime turns into a decision, a trace entry and an audit record. */
 export interface FiredTrigger {

@@ -46,7 +46,7 @@ export class ScoreChangeTriggerEvaluator implements TriggerEvaluator {
       atMs: observation.atMs,
       occasion: observation.eventId ?? String(observation.atMs),
       dedupeValues: '',
-      cause: { type: 'score', model: definition.model, modelVersion: observation.modelVersion ?? null, previous: previousScore, current: score },
+      cause: { type: 'score', model: definition.model, modelVersion: observation.modelVersion ?? null, previous: previousScore, current: score, ...(observation.eventId ? { eventId: observation.eventId } : {}) },
       evidence: [
         { feature: `score:${definition.model}`, value: score },
         { feature: `score:${definition.model}:previous`, value: previousScore },
