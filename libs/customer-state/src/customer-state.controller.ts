@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@kairos/access';
+import { OwnerBound } from '@kairos/cluster';
 import { KairosError, identifierSchema } from '@kairos/contracts';
 import type { ProfileView } from '@kairos/profile';
 import { EventTrace, EventTraceService } from './event-trace.service';
@@ -16,6 +17,8 @@ export class CustomerStateController {
 
   @Get('customers/:customerId/profile')
   @RequirePermission('read', 'Profile')
+  // Profiles live on the partition owner; another process forwards the request there.
+  @OwnerBound({ param: 'customerId' })
   @ApiOperation({ summary: "A customer's attributes and feature values as of now (asOf)" })
   profile(@Param('customerId') customerId: string): ProfileView {
     return this.profiles.profile(validId(customerId, 'customerId'));

@@ -1,2 +1,3 @@
 export * from './http-error.filter';
 export * from './json-body-parser';
+export * from './rate-limit';

@@ -7,6 +7,7 @@ import { auditAccessDenials } from './access-denial-audit';
 import { ApiDocsController, ApiDocument } from './api-docs.controller';
 import { HttpErrorFilter, parseJsonBody } from '@kairos/http-edge';
 import { KairosRuntime } from './kairos-runtime';
+import { mountClusterEdge } from './cluster-parts';
 import { refuseOversizedBodiesCleanly } from './oversized-body-guard';
 import { PinoNestLogger } from './pino-nest-logger';
 import { RuntimeModule } from './runtime.module';
@@ -57,6 +58,7 @@ export async function createHttpApp(runtime: KairosRuntime, features: readonly T
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: runtime.config.bodyLimitBytes }, parseJsonBody);
   refuseOversizedBodiesCleanly(fastify, runtime.config.bodyLimitBytes);
+  mountClusterEdge(app, runtime.config, runtime.cluster);
   app.enableShutdownHooks();
 
   const config = new DocumentBuilder()

@@ -40,7 +40,7 @@ export async function openDecisionModules(runtime: KairosRuntime, overrides: Dec
   const outbox = await openOutbox(config, database, { catalog, logger, worker });
   // The decision core reads recent fires from the trigger runtime, which itself asks the decision core: the
   // source defers to the trigger runtime built right after.
-  let triggers: TriggerRuntime | undefined;
+  const late: { triggers?: TriggerRuntime } = {};
   const decisioning = openDecisioning(
     { config, database, log, registry, worker, audit: runtime.audit, governance: runtime.governance, logger },
     {
@@ -50,12 +50,14 @@ export async function openDecisionModules(runtime: KairosRuntime, overrides: Dec
       campaigns: campaigns.book,
       capacity: campaigns.capacity,
       sink: outbox.sink,
-      triggers: { recentFires: (partition, customerId, atMs) => triggers?.recentFires(partition, customerId, atMs) ?? [] },
+      triggers: { recentFires: (partition, customerId, atMs) => late.triggers?.recentFires(partition, customerId, atMs) ?? [] },
+      forwarder: runtime.cluster.forwarder,
+      servable: runtime.cluster.directory,
       ...overrides,
       catalog,
     },
   );
-  triggers = openTriggers({
+  const triggers = openTriggers({
     worker,
     registry,
     audit: runtime.audit.journal,
@@ -68,6 +70,7 @@ export async function openDecisionModules(runtime: KairosRuntime, overrides: Dec
     document: SEED_TRIGGER_DOCUMENT,
     observeScores: scoreObserver(runtime, scoring, triggerSet),
   });
+  late.triggers = triggers;
   return { catalog, scoring, rules, campaigns, outbox, decisioning, triggers };
 }
 

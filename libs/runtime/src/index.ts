@@ -12,3 +12,4 @@ export * from './scoring-wiring.module';
 export * from './rules-wiring.module';
 export * from './campaigns-wiring.module';
 export * from './decision-modules';
+export * from './cluster-parts';

@@ -9,7 +9,9 @@ import { FeatureRegistry } from '@kairos/profile';
 import { scoringFeatureRegistry } from '@kairos/scoring';
 import type { DataSource } from 'typeorm';
 import { AuditDataSource, type AuditLog } from '@kairos/governance';
+import type { Cluster } from '@kairos/cluster';
 import { openAudit } from './audit-parts';
+import { openClusterParts } from './cluster-parts';
 import { DecisionModules, closeDecisionModules, openDecisionModules, startDecisionModules } from './decision-modules';
 import type { DecisioningParts, DecisioningPorts } from './decisioning-parts';
 import { GovernanceParts, openGovernance } from './governance-parts';
@@ -55,6 +57,8 @@ export class KairosRuntime {
     readonly privacy: PrivacyParts,
     readonly audit: AuditLog,
     readonly governance: GovernanceParts,
+    /** Partition ownership across processes: who serves which customers, forwarding to the owner (R3, D4). */
+    readonly cluster: Cluster,
     private readonly governs: boolean,
   ) {}
 
@@ -121,6 +125,7 @@ export class KairosRuntime {
         privacy,
         audit,
         governance,
+        openClusterParts({ config, database, logger, worker }),
         governs,
       );
     } catch (error) {
@@ -139,7 +144,7 @@ export class KairosRuntime {
 
   /** Joins the consumer group and starts folding the owned partitions (restore from snapshot, then replay). */
   async startWorker(): Promise<void> {
-    this.consumer = await this.log.consume(this.config.consumerGroup, this.worker);
+    this.consumer = await this.log.consume(this.config.consumerGroup, this.cluster.handlerFor(this.worker));
     this.worker.attach(this.consumer);
     // An erasure interrupted by a crash is finished by the process that owns the partitions.
     void this.governance.erasure.resumeIncomplete().catch((error: Error) => this.logger.warn({ err: error.message }, 'resuming interrupted erasures failed'));
@@ -185,6 +190,8 @@ export class KairosRuntime {
     if (this.decisionModules) await closeDecisionModules(this, this.decisionModules);
     await this.worker.stop();
     await this.consumer?.stop();
+    // After the consumer: the final handover offset of each partition is published as the claims are dropped.
+    await this.cluster.stop();
     await this.log.close();
     await this.audit.close();
     if (this.database.isInitialized) await this.database.destroy();

@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { ConfigurationError, KairosConfig, describeConfig, isEmbeddedLog, loadConfig } from '@kairos/config';
 import { createLogger } from '@kairos/observability';
+import { advertisedUrlOf } from './cluster-parts';
 import { createHttpApp } from './create-http-app';
 import { KairosRuntime } from './kairos-runtime';
 
@@ -45,6 +46,7 @@ export async function runProcess(role: ProcessRole, env: NodeJS.ProcessEnv = pro
   const port = typeof address === 'object' && address ? address.port : config.port;
   const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ baseUrl }, 'listening');
+  await runtime.cluster.start(advertisedUrlOf(config, baseUrl));
 
   let stopping = false;
   const stop = async (signal: string) => {

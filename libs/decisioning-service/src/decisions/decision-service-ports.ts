@@ -78,6 +78,11 @@ export interface DecisionSourcePorts {
   readonly forwarder?: OwnerForwarder;
   readonly capacity?: CapacityPort;
   readonly externalFeatures?: ExternalFeatureSource;
+  /**
+   * After a partition moved here, whether it may serve yet: its state has reached the offset the previous owner
+   * had applied (R3). Absent: every owned partition serves (embedded mode).
+   */
+  readonly servable?: { awaitServable(partition: number, timeoutMs: number): Promise<boolean> };
 }
 
 export interface DecisionServiceOptions extends DecisionSourcePorts {

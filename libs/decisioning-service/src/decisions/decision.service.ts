@@ -52,6 +52,8 @@ export class DecisionService implements DecisionMaker {
   async decideForRequest(request: DecisionApiRequest, caller: DecisionCaller): Promise<DecisionAnswer> {
     const partition = partitionForCustomer(request.customerId, this.options.partitionCount);
     if (this.options.states.store(partition) === undefined) return { kind: 'forwarded', answer: await this.forward(partition, request, caller) };
+    // Never from state older than what the previous owner of a moved partition had applied (R3).
+    if (this.options.servable && !(await this.options.servable.awaitServable(partition, this.options.catchUpTimeoutMs ?? DEFAULT_CATCH_UP_TIMEOUT_MS))) throw notOwner(partition);
     await this.refuseErased(request.customerId);
     await this.catchUp(partition);
     const outcome = await this.decideIn(partition, {

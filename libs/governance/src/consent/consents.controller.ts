@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Put, Res } from '@nestjs/co
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, RequirePermission } from '@kairos/access';
+import { OwnerBound } from '@kairos/cluster';
 import type { Principal } from '@kairos/access';
 import { ConsentChangeOutcome, ConsentLedgerService, ConsentOverview, ObjectionOutcome } from './consent-ledger.service';
 import { parseConsentChanges, parseCustomerId, parseObjection } from './consent-requests.schema';
@@ -18,6 +19,8 @@ export class ConsentsController {
 
   @Put('consents')
   @RequirePermission('update', 'Consent')
+  // Written by the partition owner, which can answer "in force" once its worker applied the change.
+  @OwnerBound({ param: 'customerId' })
   @ApiOperation({ summary: 'Record one consent change, or { "changes": [...] }; the server assigns each consentId' })
   @ApiResponse({ status: 200, description: 'Recorded, audited and in force for the next decision' })
   @ApiResponse({ status: 202, description: 'Recorded; not yet in force' })
@@ -43,6 +46,7 @@ export class ConsentsController {
 
   @Post('objections')
   @RequirePermission('update', 'Consent')
+  @OwnerBound({ param: 'customerId' })
   @ApiOperation({ summary: 'Record an Art. 21 objection { scope: direct_marketing | profiling }; repeating it changes nothing' })
   @ApiResponse({ status: 200, description: 'In force (also when the customer had already objected)' })
   @ApiResponse({ status: 202, description: 'Recorded; not yet in force' })

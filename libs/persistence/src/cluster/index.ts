@@ -1,2 +1,3 @@
 // Repositories of the cluster area (partition ownership of worker processes).
-export {};
+export * from './cluster-directory.repository';
+export type { ClusterMemberRow, ClusterPartitionClaimRow, ClusterPartitionHandoverRow } from './cluster-tables.entity';

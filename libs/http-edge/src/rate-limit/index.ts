@@ -1,0 +1,2 @@
+export * from './token-bucket-limiter';
+export * from './rate-limit.hook';

@@ -1,0 +1,140 @@
+/**
+ * Decision API latency under an open-loop load: requests are sent on a fixed schedule (not when the previous one
+ * returned), and each latency is measured from its scheduled send time, so a stall shows up in every request it
+ * delays (no coordinated omission). The platform runs in its own process on the embedded default with every
+ * module wired: three production models scored per decision, arbitration, and the `decision_served` audit record
+ * in both durability modes (the reply waits for the commit, or trails it by a bounded window). The machine's fsync
+ * tail is measured beside it, since the audit commit waits for it.
+ * Usage: node -r @swc-node/register tools/bench/decisions.bench.ts [ratePerSecond] [seconds] [customers]
+ */
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requestJson, startPlatformProcess } from '@kairos/testing';
+
+const RATE = Number(process.argv[2] ?? 1_000);
+const SECONDS = Number(process.argv[3] ?? 20);
+const CUSTOMERS = Number(process.argv[4] ?? 2_000);
+const DAY = 86_400_000;
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Customers with a checking account, a credit card and some behaviour, plus marketing consent for half of them. */
+function population(): unknown[] {
+  const events: unknown[] = [];
+  const now = Date.now();
+  for (let i = 0; i < CUSTOMERS; i++) {
+    const c = `bench-d-${i}`;
+    const at = (daysAgo: number) => new Date(now - daysAgo * DAY).toISOString();
+    events.push(
+      { id: `${c}-reg`, type: 'customer_registered', customerId: c, occurredAt: at(900), source: 'bench', data: { birthDate: '1980-05-05', country: 'DE', language: 'de' } },
+      { id: `${c}-ca`, type: 'product_opened', customerId: c, occurredAt: at(800), source: 'bench', data: { product: 'checking_account', productId: `ca-${c}` } },
+      { id: `${c}-cc`, type: 'product_opened', customerId: c, occurredAt: at(400), source: 'bench', data: { product: 'credit_card', productId: `cc-${c}`, limit: 2000 } },
+      { id: `${c}-tx`, type: 'card_transaction', customerId: c, occurredAt: at(3), source: 'bench', data: { cardId: `cc-${c}`, product: 'credit_card', amount: 35, currency: 'EUR', merchantCategory: '5411', channel: 'pos' } },
+      { id: `${c}-login`, type: 'login', customerId: c, occurredAt: at(1), source: 'bench', data: { channel: 'app' } },
+    );
+  }
+  return events;
+}
+
+async function loadPopulation(baseUrl: string): Promise<void> {
+  const events = population();
+  for (let i = 0; i < events.length; i += 1_000) {
+    const reply = await requestJson(baseUrl, 'POST', '/v1/events', { apiKey: 'demo-channel', body: { events: events.slice(i, i + 1_000) } });
+    if (reply.status !== 202) throw new Error(`loading the population answered ${reply.status}`);
+  }
+  for (let i = 0; i < CUSTOMERS; i += 2) {
+    const change = { purpose: 'marketing', status: 'given', method: 'app', capturedAt: new Date().toISOString(), noticeId: 'n-1', noticeVersion: '1', evidenceRef: `ev-${i}` };
+    await requestJson(baseUrl, 'PUT', `/v1/customers/bench-d-${i}/consents`, { apiKey: 'demo-dpo', body: change });
+  }
+}
+
+/** One open-loop run: `RATE` requests per second for `SECONDS`, latency from each request's scheduled time. */
+async function openLoop(baseUrl: string): Promise<{ sent: number; ok: number; errors: Record<string, number>; p50: number; p99: number; p999: number; max: number; achievedRate: number }> {
+  const total = RATE * SECONDS;
+  const intervalMs = 1_000 / RATE;
+  const latencies: number[] = [];
+  const errors: Record<string, number> = {};
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const scheduled = started + i * intervalMs;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const customerId = `bench-d-${(i * 7919) % CUSTOMERS}`;
+    inFlight.push(
+      fetch(`${baseUrl}/v1/decisions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer demo-channel-app', 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId, channel: 'app', context: { placement: 'home' } }),
+      })
+        .then(async (response) => {
+          await response.arrayBuffer();
+          if (response.status === 200) latencies.push(performance.now() - scheduled);
+          else errors[response.status] = (errors[response.status] ?? 0) + 1;
+        })
+        .catch((error: Error) => {
+          errors[error.message] = (errors[error.message] ?? 0) + 1;
+        }),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1_000;
+  latencies.sort((a, b) => a - b);
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    sent: total,
+    ok: latencies.length,
+    errors,
+    p50: round(quantile(latencies, 0.5)),
+    p99: round(quantile(latencies, 0.99)),
+    p999: round(quantile(latencies, 0.999)),
+    max: round(latencies[latencies.length - 1] ?? 0),
+    achievedRate: Math.round(total / elapsed),
+  };
+}
+
+/** The fsync tail of this disk: 2,000 small appends, each followed by fsync (what a group commit waits for). */
+function fsyncTail(dir: string): { p50: number; p99: number; p9999: number; max: number } {
+  const fd = openSync(join(dir, 'fsync-probe'), 'w');
+  const times: number[] = [];
+  const block = Buffer.alloc(512, 1);
+  for (let i = 0; i < 2_000; i++) {
+    const t = performance.now();
+    writeSync(fd, block);
+    fsyncSync(fd);
+    times.push(performance.now() - t);
+  }
+  closeSync(fd);
+  times.sort((a, b) => a - b);
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return { p50: round(quantile(times, 0.5)), p99: round(quantile(times, 0.99)), p9999: round(quantile(times, 0.9999)), max: round(times[times.length - 1]) };
+}
+
+async function runMode(mode: 'sync' | 'trailing'): Promise<unknown> {
+  const dataDir = mkdtempSync(join(tmpdir(), `kairos-bench-decisions-${mode}-`));
+  const platform = await startPlatformProcess({ dataDir, env: { LOG_LEVEL: 'error', KAIROS_DECISION_AUDIT_MODE: mode }, timeoutMs: 120_000 });
+  try {
+    await loadPopulation(platform.baseUrl);
+    // Warm-up: JIT, model runners, connection pool.
+    for (let i = 0; i < 500; i++) {
+      await requestJson(platform.baseUrl, 'POST', '/v1/decisions', { apiKey: 'demo-channel-app', body: { customerId: `bench-d-${i % CUSTOMERS}`, channel: 'app' } });
+    }
+    return { mode, ...(await openLoop(platform.baseUrl)) };
+  } finally {
+    await platform.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const probeDir = mkdtempSync(join(tmpdir(), 'kairos-fsync-'));
+  const fsync = fsyncTail(probeDir);
+  rmSync(probeDir, { recursive: true, force: true });
+  const results = [await runMode('sync'), await runMode('trailing')];
+  console.log(JSON.stringify({ benchmark: 'decision API, open loop', ratePerSecond: RATE, seconds: SECONDS, customers: CUSTOMERS, fsyncMs: fsync, results }, null, 2));
+}
+
+void main();
