@@ -6,3 +6,4 @@ export * from './triggers';
 export * from './campaigns';
 export * from './capacity';
 export * from './decisions';
+export * from './content-refs';

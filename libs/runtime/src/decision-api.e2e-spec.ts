@@ -106,8 +106,9 @@ describe('POST /v1/decisions (seed scenarios over HTTP)', () => {
     const reply = await decide('demo-channel-ivr', { customerId: 'c-pin', channel: 'ivr' });
     expect(reply.status).toBe(200);
     const first = (reply.body['actions'] as Json[])[0];
-    expect(first).toMatchObject({ rank: 1, actionId: 'card-unlock', version: expect.any(Number), channel: 'ivr', reasons: ['eligible'] });
-    expect(first['factors']).toMatchObject({ propensity: { value: 0.8, source: 'default' }, value: 40, contextWeight: { value: 1.5, matched: [expect.stringContaining('ivr')] }, lever: { value: 1 } });
+    // The card-lock trigger fired in the worker: it is a reason and weighs in (5 for the trigger × 1.5 for the IVR).
+    expect(first).toMatchObject({ rank: 1, actionId: 'card-unlock', version: expect.any(Number), channel: 'ivr', reasons: ['eligible', 'trigger:card-lock-after-pin-failures'] });
+    expect(first['factors']).toMatchObject({ propensity: { value: 0.8, source: 'default' }, value: 40, contextWeight: { value: 7.5 }, lever: { value: 1 } });
     expect(first['content']).toMatchObject({ ref: 'card-unlock-prompt', version: expect.stringMatching(/^cd-.+@1#sha256:/), campaignId: null, variantId: null });
     expect(reply.body['stateOffset']).toEqual(expect.any(Number));
     expect(reply.body['customerId']).toBe('c-pin');

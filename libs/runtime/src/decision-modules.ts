@@ -97,12 +97,14 @@ function scoreObserver(runtime: KairosRuntime, scoring: ScoringServices, trigger
 
 /** Starts what runs in the background once the worker consumes: rule-set polling and outbox delivery. */
 export async function startDecisionModules(modules: DecisionModules): Promise<void> {
+  await modules.decisioning.contentBindings.start();
   await modules.rules.start();
   modules.outbox.dispatcher.start();
 }
 
 /** Stops the background work and flushes what is buffered (campaign counts) while the database is still open. */
 export async function closeDecisionModules(runtime: KairosRuntime, modules: DecisionModules): Promise<void> {
+  await modules.decisioning.contentBindings.stop();
   await modules.rules.stop();
   await modules.outbox.close();
   await closeCampaigns(runtime);

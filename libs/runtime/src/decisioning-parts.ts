@@ -5,7 +5,7 @@ import { loadActionCatalogFile, type ActionCatalog } from '@kairos/decisioning';
 import { EmbeddedEventLog, type EventLog } from '@kairos/event-log';
 import { PartitionWorkerAppliedOffsets, type AuditLog } from '@kairos/governance';
 import type { Logger } from '@kairos/observability';
-import { ContentDraftRepository } from '@kairos/persistence';
+import { ContentDraftRepository, ContentRefBindingRepository } from '@kairos/persistence';
 import type { FeatureRegistry } from '@kairos/profile';
 import type { DataSource } from 'typeorm';
 import {
@@ -69,7 +69,7 @@ export interface DecisioningDependencies {
 export function openDecisioning(deps: DecisioningDependencies, ports: DecisioningPorts = {}): DecisioningParts {
   const { config, database, log, registry, worker, audit, governance } = deps;
   const catalog = ports.catalog ?? loadActionCatalogFile(ports.catalogFile, { isFeature: (name) => registry.has(name) });
-  const contentBindings = new ContentRefBindings();
+  const contentBindings = new ContentRefBindings(new ContentRefBindingRepository(database), { logger: deps.logger.child({ component: 'content-refs' }) });
   const content = ports.content ?? new ServableContentSource(new ContentCatalog(new ContentDraftRepository(database), loadContentPolicyFile()), contentBindings);
   const auditSettings = ports.auditSettings ?? decisionAuditSettingsFrom(process.env);
   const heads = ports.heads ?? (log instanceof EmbeddedEventLog ? { headOffset: (partition: number) => log.headOffset(partition) } : undefined);

@@ -13,3 +13,4 @@ export * from './rules-wiring.module';
 export * from './campaigns-wiring.module';
 export * from './decision-modules';
 export * from './cluster-parts';
+export * from './content-refs-wiring.module';

@@ -3,6 +3,7 @@ import { CustomerStateHttpModule } from '@kairos/customer-state';
 import { GovernanceHttpModule } from '@kairos/governance';
 import { IngestionHttpModule } from '@kairos/ingestion';
 import { CampaignsWiringModule } from './campaigns-wiring.module';
+import { ContentRefsWiringModule } from './content-refs-wiring.module';
 import { ContentWiringModule } from './content-wiring.module';
 import { DecisioningWiringModule } from './decisioning-wiring.module';
 import { OutboxWiringModule } from './outbox-wiring.module';
@@ -15,6 +16,7 @@ export const PLATFORM_FEATURES: readonly Type[] = [
   CustomerStateHttpModule,
   GovernanceHttpModule,
   ContentWiringModule,
+  ContentRefsWiringModule,
   DecisioningWiringModule,
   OutboxWiringModule,
   ScoringWiringModule,

@@ -38,7 +38,21 @@ export interface ActionOutboxRow {
   clickedAtMs: number | null;
 }
 
-/** Tables of the decisions area: the action outbox (also the contact history of outbound channels). */
+/**
+ * Which approved content draft serves a content reference of the action catalog (e.g. `card-unlock-prompt`). Set by a
+ * content reviewer; `version` counts the changes, so two reviewers rebinding at once cannot silently overwrite each
+ * other. Decisions still check at decision time that the bound draft's revision is approved and unexpired.
+ */
+export interface ContentRefBindingRow {
+  ref: string;
+  draftId: string;
+  /** Pseudonymous principal id of who bound it (or the component, for in-process bindings). */
+  boundBy: string;
+  boundAtMs: number;
+  version: number;
+}
+
+/** Tables of the decisions area: the action outbox (also the contact history of outbound channels) and the content ref bindings. */
 export function decisionsEntities(dialect: Dialect): EntitySchema[] {
   const int64 = int64Column(dialect);
   return [
@@ -76,6 +90,17 @@ export function decisionsEntities(dialect: Dialect): EntitySchema[] {
         { name: 'action_outbox_feed', columns: ['publishedSeq'], unique: true },
         { name: 'action_outbox_customer', columns: ['customerId', 'createdAtMs'] },
       ],
+    }),
+    new EntitySchema<ContentRefBindingRow>({
+      name: 'ContentRefBinding',
+      tableName: 'content_ref_bindings',
+      columns: {
+        ref: { type: 'varchar', length: 100, primary: true },
+        draftId: { name: 'draft_id', type: 'varchar', length: 128 },
+        boundBy: { name: 'bound_by', type: 'varchar', length: 128 },
+        boundAtMs: { name: 'bound_at_ms', ...int64 },
+        version: { type: 'integer' },
+      },
     }),
   ];
 }
