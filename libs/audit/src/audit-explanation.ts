@@ -64,6 +64,10 @@ const LEADS: Readonly<Record<AuditRecordKind, Readonly<Record<ExplanationLocale,
     en: { lead: 'This content was approved because', plain: 'This content was approved by a reviewer.' },
     de: { lead: 'Dieser Inhalt wurde freigegeben, weil', plain: 'Dieser Inhalt wurde von einer prüfenden Person freigegeben.' },
   },
+  content_changed: {
+    en: { lead: 'The state of this content changed because', plain: 'This content was retired, rejected or sent back for changes.' },
+    de: { lead: 'Der Stand dieses Inhalts hat sich geändert, weil', plain: 'Dieser Inhalt wurde zurückgezogen, abgelehnt oder zur Überarbeitung zurückgegeben.' },
+  },
   consent_changed: {
     en: { lead: 'Your consent was recorded as changed because', plain: 'A change of your consent was recorded.' },
     de: { lead: 'Eine Änderung Ihrer Einwilligung wurde festgehalten, weil', plain: 'Eine Änderung Ihrer Einwilligung wurde festgehalten.' },

@@ -11,6 +11,7 @@ export const AUDIT_RECORD_KINDS = [
   'model_promoted',
   'ruleset_deployed',
   'content_approved',
+  'content_changed',
   'consent_changed',
   'objection_recorded',
   'dsr_executed',

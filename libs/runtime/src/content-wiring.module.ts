@@ -29,7 +29,17 @@ export function contentOptionsFor(runtime: KairosRuntime): ContentServiceOptions
       ...(config.llmApiKey ? { llmApiKey: config.llmApiKey } : {}),
       logger,
     }),
-    audit: runtime.audit.journal,
+    auditKinds: { retired: 'content_changed', rejected: 'content_changed', changes_requested: 'content_changed' },
+    audit: {
+      // Every content transition is audited before it takes effect: the audit stream tells the decision core which
+      // draft to read afresh, so a retirement stops serving at once in this process (others: within a second).
+      append: async (draft) => {
+        const record = await runtime.audit.journal.append(draft);
+        const draftId = (draft.output as { draftId?: unknown } | undefined)?.draftId;
+        if (typeof draftId === 'string') runtime.decisioning.contentChanged(draftId);
+        return record;
+      },
+    },
     consent: {
       // Unknown channels map to no channel: only a consent covering every channel then allows generation.
       may: async (customerId, purpose, channel, atMs) =>

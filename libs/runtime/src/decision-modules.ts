@@ -1,6 +1,7 @@
 import { may } from '@kairos/consent';
 import { ActionCatalog, loadActionCatalogFile, profileFeatureSource } from '@kairos/decisioning';
-import type { TriggerRuntime, TriggerRuntimeOptions } from '@kairos/decisioning-service';
+import type { AuditTrail } from '@kairos/audit';
+import type { ActionSink, DecisionMaker, TriggerRuntime, TriggerRuntimeOptions } from '@kairos/decisioning-service';
 import { consentState, profileOf } from '@kairos/profile';
 import type { ScoringServices } from '@kairos/scoring-service';
 import { SEED_TRIGGER_DOCUMENT, TriggerSet, compileTriggerSet } from '@kairos/triggers';
@@ -28,7 +29,15 @@ export interface DecisionModules {
  * decision core, then the triggers that ask it for outbound decisions. Everything that listens to the partition
  * worker is attached here, before the worker starts; `overrides` replace individual ports (tests, a forwarder).
  */
-export async function openDecisionModules(runtime: KairosRuntime, overrides: DecisioningPorts = {}): Promise<DecisionModules> {
+/** Test and embedding hooks of the trigger runtime: its clock, and what it audits, asks and emits through. */
+export interface TriggerOverrides {
+  readonly clock?: () => number;
+  readonly audit?: AuditTrail;
+  readonly actions?: ActionSink;
+  readonly decisions?: (runtime: KairosRuntime) => DecisionMaker;
+}
+
+export async function openDecisionModules(runtime: KairosRuntime, overrides: DecisioningPorts = {}, triggerOverrides: TriggerOverrides = {}): Promise<DecisionModules> {
   const { config, database, log, registry, worker, logger } = runtime;
   const triggerSet = compileTriggerSet(SEED_TRIGGER_DOCUMENT, { registry });
   const catalog =
@@ -60,12 +69,13 @@ export async function openDecisionModules(runtime: KairosRuntime, overrides: Dec
   const triggers = openTriggers({
     worker,
     registry,
-    audit: runtime.audit.journal,
+    audit: triggerOverrides.audit ?? runtime.audit.journal,
     logger,
     metrics: runtime.metrics,
     traces: runtime.traces,
-    decisions: decisioning.maker,
-    actions: overrides.sink ?? outbox.sink,
+    decisions: triggerOverrides.decisions?.(runtime) ?? decisioning.maker,
+    actions: triggerOverrides.actions ?? overrides.sink ?? outbox.sink,
+    ...(triggerOverrides.clock ? { clock: triggerOverrides.clock } : {}),
     catalog,
     document: SEED_TRIGGER_DOCUMENT,
     observeScores: scoreObserver(runtime, scoring, triggerSet),

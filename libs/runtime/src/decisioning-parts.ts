@@ -50,6 +50,8 @@ export interface DecisioningParts {
   /** Which approved content draft serves each content reference of the catalog. */
   readonly contentBindings: ContentRefBindings;
   readonly auditSettings: DecisionAuditSettings;
+  /** Tells the decision core a content draft changed, so its cached servable revision is dropped. */
+  readonly contentChanged: (draftId: string) => void;
   readonly sink?: ActionSink;
   readonly ports: DecisioningPorts;
 }
@@ -70,7 +72,8 @@ export function openDecisioning(deps: DecisioningDependencies, ports: Decisionin
   const { config, database, log, registry, worker, audit, governance } = deps;
   const catalog = ports.catalog ?? loadActionCatalogFile(ports.catalogFile, { isFeature: (name) => registry.has(name) });
   const contentBindings = new ContentRefBindings(new ContentRefBindingRepository(database), { logger: deps.logger.child({ component: 'content-refs' }) });
-  const content = ports.content ?? new ServableContentSource(new ContentCatalog(new ContentDraftRepository(database), loadContentPolicyFile()), contentBindings);
+  const servable = new ServableContentSource(new ContentCatalog(new ContentDraftRepository(database), loadContentPolicyFile()), contentBindings);
+  const content = ports.content ?? servable;
   const auditSettings = ports.auditSettings ?? decisionAuditSettingsFrom(process.env);
   const heads = ports.heads ?? (log instanceof EmbeddedEventLog ? { headOffset: (partition: number) => log.headOffset(partition) } : undefined);
   const records: DecisionRecordReader = {
@@ -96,7 +99,7 @@ export function openDecisioning(deps: DecisioningDependencies, ports: Decisionin
     auditSettings,
     logger: deps.logger.child({ component: 'decisioning' }),
   });
-  return { service, maker: service, catalog, contentBindings, auditSettings, ...(ports.sink ? { sink: ports.sink } : {}), ports };
+  return { service, maker: service, catalog, contentBindings, auditSettings, contentChanged: (draftId) => servable.forget(draftId), ...(ports.sink ? { sink: ports.sink } : {}), ports };
 }
 
 /**

@@ -12,7 +12,7 @@ import { AuditDataSource, type AuditLog } from '@kairos/governance';
 import type { Cluster } from '@kairos/cluster';
 import { openAudit } from './audit-parts';
 import { openClusterParts } from './cluster-parts';
-import { DecisionModules, closeDecisionModules, openDecisionModules, startDecisionModules } from './decision-modules';
+import { DecisionModules, TriggerOverrides, closeDecisionModules, openDecisionModules, startDecisionModules } from './decision-modules';
 import type { DecisioningParts, DecisioningPorts } from './decisioning-parts';
 import { GovernanceParts, openGovernance } from './governance-parts';
 import { openEventLog } from './open-event-log';
@@ -28,6 +28,8 @@ export interface RuntimeOpenOptions {
   readonly governs?: boolean;
   /** Ports other modules supply to the decision core (scores, rules, triggers, contacts, campaigns, forwarder, sink). */
   readonly decisioning?: DecisioningPorts;
+  /** The trigger runtime's clock, audit trail, decision maker and sink, where a test or an embedding sets its own. */
+  readonly triggers?: TriggerOverrides;
 }
 
 /** Event ids remembered per partition in Kafka mode to drop duplicate records (about 1 MB per partition). */
@@ -134,7 +136,7 @@ export class KairosRuntime {
       throw error;
     }
     try {
-      runtime.decisionModules = await openDecisionModules(runtime, options.decisioning);
+      runtime.decisionModules = await openDecisionModules(runtime, options.decisioning, options.triggers);
     } catch (error) {
       await runtime.close();
       throw error;

@@ -11,7 +11,6 @@ import { PartitionSnapshotRepository } from '@kairos/persistence';
 import { profileAttributes, profileOf } from '@kairos/profile';
 import { localDateTime } from '@kairos/triggers';
 import { KairosRuntime } from './kairos-runtime';
-import { openTriggers } from './trigger-parts';
 
 /**
  * Triggers in the partition workers of a real embedded runtime (SQLite, embedded log, real audit journal): seed
@@ -83,21 +82,27 @@ describe('triggers in the partition workers (embedded runtime)', () => {
 
   async function open(): Promise<Running> {
     const config = loadConfig({ KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_POPULATION: 'false', KAIROS_SNAPSHOT_EVERY_EVENTS: '100000', KAIROS_SQLITE_SYNC: 'normal' });
-    const runtime = await KairosRuntime.open(config, createLogger({ level: 'silent' }));
-    const catalog = loadActionCatalogFile(undefined, { isFeature: (name) => runtime.registry.has(name) });
-    // Every trigger_fired draft is seen here and written to the runtime's real audit journal.
+    // Every trigger_fired draft is seen here and written to the runtime's real audit journal; the runtime's trigger
+    // runtime runs on the test's clock and emits into the recording sink.
+    let opened: KairosRuntime | undefined;
     const audit: AuditTrail = {
       append: (draft) => {
         audited.push(draft);
-        return runtime.audit.journal.append(draft);
+        return (opened as KairosRuntime).audit.journal.append(draft);
       },
     };
-    // The decision maker reads recent fires from the runtime built next (called only once fires happen).
-    const decisions = new SeedDecisionMaker(runtime, catalog, () => triggers);
-    const triggers = openTriggers({ worker: runtime.worker, registry: runtime.registry, audit, logger: runtime.logger, metrics: runtime.metrics, traces: runtime.traces, decisions, actions: sink, catalog, clock: () => now });
+    const runtime = await KairosRuntime.open(config, createLogger({ level: 'silent' }), undefined, {
+      triggers: {
+        clock: () => now,
+        audit,
+        actions: sink,
+        decisions: (built) => new SeedDecisionMaker(built, loadActionCatalogFile(undefined, { isFeature: (name) => built.registry.has(name) }), () => built.modules.triggers),
+      },
+    });
+    opened = runtime;
     await runtime.startWorker();
     await caughtUp(runtime);
-    return { runtime, triggers };
+    return { runtime, triggers: runtime.modules.triggers };
   }
 
   async function ingest(...events: Record<string, unknown>[]): Promise<void> {

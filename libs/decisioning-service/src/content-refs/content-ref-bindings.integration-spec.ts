@@ -40,7 +40,7 @@ describe.each(STORAGE_DIALECTS)('persistent content ref bindings on %s', (dialec
   it('a new process loads the stored bindings before its first decision, and polls for changes until stopped', async () => {
     const revisions = new Map([['cd-1', 'cd-1@1#sha256:x'], ['cd-3', 'cd-3@1#sha256:y']]);
     const fresh = open(20);
-    const source = new ServableContentSource({ servableRevision: async (draftId) => (revisions.has(draftId) ? { contentVersion: revisions.get(draftId)! } : null) }, fresh);
+    const source = new ServableContentSource({ servableRevision: async (draftId) => (revisions.has(draftId) ? { contentVersion: revisions.get(draftId)!, approvedAtMs: 0, validUntilMs: Number.MAX_SAFE_INTEGER } : null) }, fresh);
     expect(fresh.draftOf('card-unlock-prompt')).toBe('card-unlock-prompt');
     await expect(source.approvedVersions(['card-unlock-prompt', 'unbound'], 0)).resolves.toEqual(new Map([['card-unlock-prompt', 'cd-1@1#sha256:x'], ['unbound', null]]));
     await fresh.start();

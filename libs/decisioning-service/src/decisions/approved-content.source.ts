@@ -4,7 +4,7 @@ import type { ApprovedContentSource } from './decision-service-ports';
 
 /** The content catalog's question (ContentCatalog.servableRevision): the revision of a draft that may be shown now. */
 export interface ServableRevisions {
-  servableRevision(draftId: string, atMs: number): Promise<{ readonly contentVersion: string } | null>;
+  servableRevision(draftId: string, atMs: number): Promise<{ readonly contentVersion: string; readonly approvedAtMs: number; readonly validUntilMs: number } | null>;
 }
 
 /** One stored binding: `ref` is served by `draftId` since `boundAtMs`; `version` counts its changes. */
@@ -203,14 +203,44 @@ export class ContentRefBindings {
  * version a decision names is the revision's `contentVersion` (draft@revision#hash), which the audit record keeps.
  */
 export class ServableContentSource implements ApprovedContentSource {
+  /** Per draft: its servable revision (or none) as read at `readAtMs`; re-read after `SERVABLE_CACHE_MS`. */
+  private readonly recent = new Map<string, { readonly servable: { readonly contentVersion: string; readonly approvedAtMs: number; readonly validUntilMs: number } | null; readonly readAtMs: number }>();
+
   constructor(
     private readonly catalog: ServableRevisions,
     private readonly bindings: ContentRefBindings,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   async approvedVersions(refs: readonly string[], atMs: number): Promise<ReadonlyMap<string, string | null>> {
     await this.bindings.ready();
-    const versions = await Promise.all(refs.map(async (ref) => (await this.catalog.servableRevision(this.bindings.draftOf(ref), atMs))?.contentVersion ?? null));
+    const versions = await Promise.all(refs.map(async (ref) => this.versionAt(this.bindings.draftOf(ref), atMs)));
     return new Map(refs.map((ref, i) => [ref, versions[i]]));
   }
+
+  /** A draft changed (approved, retired, edited): its next decision reads it afresh. */
+  forget(draftId: string): void {
+    this.recent.delete(draftId);
+  }
+
+  /**
+   * The approval window is checked against the decision's time on every call, so an expiry takes effect exactly;
+   * the revision itself is re-read at most every SERVABLE_CACHE_MS, so a retirement or a new approval reaches
+   * decisions within that bound instead of costing a query per reference on every decision.
+   */
+  private async versionAt(draftId: string, atMs: number): Promise<string | null> {
+    const now = this.clock();
+    let entry = this.recent.get(draftId);
+    if (entry === undefined || now - entry.readAtMs >= SERVABLE_CACHE_MS) {
+      entry = { servable: await this.catalog.servableRevision(draftId, atMs), readAtMs: now };
+      if (this.recent.size >= SERVABLE_CACHE_LIMIT) this.recent.delete(this.recent.keys().next().value as string);
+      this.recent.set(draftId, entry);
+    }
+    const servable = entry.servable;
+    return servable !== null && atMs >= servable.approvedAtMs && atMs < servable.validUntilMs ? servable.contentVersion : null;
+  }
 }
+
+/** How stale a servable revision may be (a retirement reaches decisions within it). */
+const SERVABLE_CACHE_MS = 1_000;
+const SERVABLE_CACHE_LIMIT = 10_000;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditActor, AuditRecordDraft, ExplanationLocale } from '@kairos/audit';
 import { KairosError, partitionForCustomer } from '@kairos/contracts';
 import { decide, decisionAuditDraft, type DecisionOutcome, type DecisionRequest } from '@kairos/decisioning';
-import type { PartitionProfileStore } from '@kairos/profile';
+import { profileOf, type PartitionProfileStore } from '@kairos/profile';
 import type { DecisionMaker, DecisionOrigin, ForwardedAnswer } from '../decision-sources';
 import { DecisionAuditWriter } from './decision-audit-writer';
 import { ContentRefs, decisionInputsOf } from './decision-inputs';
@@ -54,8 +54,8 @@ export class DecisionService implements DecisionMaker {
     if (this.options.states.store(partition) === undefined) return { kind: 'forwarded', answer: await this.forward(partition, request, caller) };
     // Never from state older than what the previous owner of a moved partition had applied (R3).
     if (this.options.servable && !(await this.options.servable.awaitServable(partition, this.options.catchUpTimeoutMs ?? DEFAULT_CATCH_UP_TIMEOUT_MS))) throw notOwner(partition);
-    await this.refuseErased(request.customerId);
     await this.catchUp(partition);
+    await this.refuseErased(partition, request.customerId);
     const outcome = await this.decideIn(partition, {
       decisionId: this.newDecisionId(),
       customerId: request.customerId,
@@ -75,7 +75,7 @@ export class DecisionService implements DecisionMaker {
   async decideOwned(request: DecisionRequest, origin: DecisionOrigin): Promise<DecisionOutcome> {
     const partition = partitionForCustomer(request.customerId, this.options.partitionCount);
     if (this.options.states.store(partition) === undefined) throw notOwner(partition);
-    await this.refuseErased(request.customerId);
+    await this.refuseErased(partition, request.customerId);
     return this.decideIn(partition, request, origin);
   }
 
@@ -103,7 +103,13 @@ export class DecisionService implements DecisionMaker {
     return this.options.forwarder.forward(partition, { method: 'POST', path: '/v1/decisions', body: request, authorization: caller.authorization, hops: caller.hops + 1 });
   }
 
-  private async refuseErased(customerId: string): Promise<void> {
+  /**
+   * A customer with a profile on the partition is not erased (an erasure removes the profile when it is applied, and
+   * the state is caught up); only an unknown customer costs the tombstone lookup.
+   */
+  private async refuseErased(partition: number, customerId: string): Promise<void> {
+    const store = this.options.states.store(partition);
+    if (store !== undefined && profileOf(store, customerId) !== undefined) return;
     if (await this.options.erasures.isErased(customerId)) throw new KairosError('CUSTOMER_ERASED', 'this customer was erased; no decision is made for them');
   }
 

@@ -20,7 +20,7 @@ describe('score change trigger', () => {
     expect(score(0.72, 1)).toEqual([
       expect.objectContaining({
         triggerId: 'churn-risk-high',
-        cause: { type: 'score', model: 'churn', modelVersion: '3', previous: 0.4, current: 0.72 },
+        cause: { type: 'score', model: 'churn', modelVersion: '3', previous: 0.4, current: 0.72, eventId: 'e1' },
         evidence: [
           { feature: 'score:churn', value: 0.72 },
           { feature: 'score:churn:previous', value: 0.4 },
