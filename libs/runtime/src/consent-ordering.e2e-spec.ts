@@ -96,7 +96,8 @@ describe('D8: consent ordering on the customer partition', () => {
     expect((await outboxMarketing(controlIds)).length).toBeGreaterThanOrEqual(CONTROL);
 
     const emitted = await outboxMarketing(new Set(withdrawing));
-    console.log(`D8: ${WITHDRAWING} tried, ${WITHDRAWING - answeredWithMarketing - new Set(emitted.map((m) => m.customerId)).size} held, ${answeredWithMarketing} marketing answers and ${emitted.length} marketing actions emitted after a withdrawal (${accepted202} withdrawals answered 202)`);
+    const held = WITHDRAWING - answeredWithMarketing - new Set(emitted.map((m) => m.customerId)).size;
+    process.stdout.write(`D8: ${WITHDRAWING} tried, ${held} held, ${answeredWithMarketing} marketing answers and ${emitted.length} marketing actions emitted after a withdrawal (${accepted202} withdrawals answered 202)\n`);
     expect(answeredWithMarketing).toBe(0);
     expect(emitted).toEqual([]);
   }, 240_000);

@@ -84,11 +84,11 @@ describe('triggers in the partition workers (embedded runtime)', () => {
     const config = loadConfig({ KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_POPULATION: 'false', KAIROS_SNAPSHOT_EVERY_EVENTS: '100000', KAIROS_SQLITE_SYNC: 'normal' });
     // Every trigger_fired draft is seen here and written to the runtime's real audit journal; the runtime's trigger
     // runtime runs on the test's clock and emits into the recording sink.
-    let opened: KairosRuntime | undefined;
+    const opened: { runtime?: KairosRuntime } = {};
     const audit: AuditTrail = {
       append: (draft) => {
         audited.push(draft);
-        return (opened as KairosRuntime).audit.journal.append(draft);
+        return (opened.runtime as KairosRuntime).audit.journal.append(draft);
       },
     };
     const runtime = await KairosRuntime.open(config, createLogger({ level: 'silent' }), undefined, {
@@ -99,7 +99,7 @@ describe('triggers in the partition workers (embedded runtime)', () => {
         decisions: (built) => new SeedDecisionMaker(built, loadActionCatalogFile(undefined, { isFeature: (name) => built.registry.has(name) }), () => built.modules.triggers),
       },
     });
-    opened = runtime;
+    opened.runtime = runtime;
     await runtime.startWorker();
     await caughtUp(runtime);
     return { runtime, triggers: runtime.modules.triggers };
