@@ -128,6 +128,11 @@ export const KAIROS_SETTINGS = {
   outboxFault: { env: 'KAIROS_FAULT_OUTBOX', schema: z.string().max(200).optional(), description: 'test/dev only: crash the process at an outbox cut point, e.g. after-commit:n=1,after-publish:p=0.1 (ignored in production)' },
   advertisedUrl: { env: 'KAIROS_ADVERTISED_URL', schema: z.url().optional(), description: 'distributed mode: the base URL other processes forward requests for the partitions of this process to (default: the listening address)' },
   forwardTimeoutMs: { env: 'KAIROS_FORWARD_TIMEOUT_MS', schema: integer(100, 60_000).default(2_000), description: 'timeout of a request forwarded to the partition owner, in ms' },
+  channelCapacity: {
+    env: 'KAIROS_CHANNEL_CAPACITY',
+    schema: z.string().max(20_000).optional(),
+    description: 'capacity per outbound channel as JSON [{"channel","capacity","window","overflow":"defer|drop","maxDefer"}]; default: the built-in limits',
+  },
   rateLimitPerSecond: { env: 'KAIROS_RATE_LIMIT_PER_SECOND', schema: integer(0, 1_000_000).default(5_000), description: 'sustained requests per second per API key and process; 0 = no limit' },
   rateLimitBurst: { env: 'KAIROS_RATE_LIMIT_BURST', schema: integer(1, 10_000_000).default(10_000), description: 'requests an API key may send at once before the per-second limit applies' },
 } as const satisfies Record<string, SettingDefinition<unknown>>;

@@ -31,9 +31,10 @@ describe('campaigns and channel capacity over HTTP', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kairos-campaigns-'));
-    runtime = await KairosRuntime.open(loadConfig({ KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_POPULATION: 'false', LOG_LEVEL: 'silent' }), createLogger({ level: 'silent' }));
-    parts = await openCampaigns(runtime, { capacity: [{ channel: 'callback', capacity: 1, window: '1h', overflow: 'defer', maxDefer: '2h' }], syncEveryMs: 50 });
-    runtime.worker.onApplied(parts.onApplied);
+    const capacity = JSON.stringify([{ channel: 'callback', capacity: 1, window: '1h', overflow: 'defer', maxDefer: '2h' }]);
+    runtime = await KairosRuntime.open(loadConfig({ KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_POPULATION: 'false', LOG_LEVEL: 'silent', KAIROS_CHANNEL_CAPACITY: capacity }), createLogger({ level: 'silent' }));
+    // The runtime opened its campaigns (and attached them to the worker); this is the same instance.
+    parts = await openCampaigns(runtime);
     await runtime.startWorker();
     app = await createHttpApp(runtime, [...PLATFORM_FEATURES, CampaignsWiringModule]);
     await app.listen({ port: 0, host: '127.0.0.1' });

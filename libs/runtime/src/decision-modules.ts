@@ -1,7 +1,9 @@
 import { may } from '@kairos/consent';
-import { ActionCatalog, loadActionCatalogFile, profileFeatureSource } from '@kairos/decisioning';
+import { ActionCatalog, type CapacityLimit, loadActionCatalogFile, profileFeatureSource } from '@kairos/decisioning';
 import type { AuditTrail } from '@kairos/audit';
-import type { ActionSink, DecisionMaker, TriggerRuntime, TriggerRuntimeOptions } from '@kairos/decisioning-service';
+import { ConfigurationError, type KairosConfig } from '@kairos/config';
+import { KairosError } from '@kairos/contracts';
+import { parseChannelCapacity, type ActionSink, type DecisionMaker, type TriggerRuntime, type TriggerRuntimeOptions } from '@kairos/decisioning-service';
 import { consentState, profileOf } from '@kairos/profile';
 import type { ScoringServices } from '@kairos/scoring-service';
 import { SEED_TRIGGER_DOCUMENT, TriggerSet, compileTriggerSet } from '@kairos/triggers';
@@ -44,7 +46,7 @@ export async function openDecisionModules(runtime: KairosRuntime, overrides: Dec
     overrides.catalog ?? loadActionCatalogFile(overrides.catalogFile, { isFeature: (name) => registry.has(name), triggerIds: new Set(triggerSet.triggers.map((t) => t.id)) });
   const scoring = await openScoring(runtime);
   const rules = openRules({ config, database, log, worker, registry, audit: runtime.audit.journal, privacy: runtime.privacy, logger });
-  const campaigns = await openCampaigns(runtime, { catalog });
+  const campaigns = await openCampaigns(runtime, { catalog, ...channelCapacityOf(config) });
   worker.onApplied(campaigns.onApplied);
   const outbox = await openOutbox(config, database, { catalog, logger, worker });
   // The decision core reads recent fires from the trigger runtime, which itself asks the decision core: the
@@ -119,4 +121,15 @@ export async function closeDecisionModules(runtime: KairosRuntime, modules: Deci
   await modules.outbox.close();
   await closeCampaigns(runtime);
   await modules.scoring.stop();
+}
+
+/** `KAIROS_CHANNEL_CAPACITY`, checked at start: a bad limit stops the process naming the variable. */
+function channelCapacityOf(config: KairosConfig): { capacity?: CapacityLimit[] } {
+  if (config.channelCapacity === undefined) return {};
+  try {
+    return { capacity: parseChannelCapacity(JSON.parse(config.channelCapacity) as unknown[]) };
+  } catch (error) {
+    const detail = error instanceof KairosError ? error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') : 'must be a JSON array of channel limits';
+    throw new ConfigurationError('KAIROS_CHANNEL_CAPACITY', detail);
+  }
 }
