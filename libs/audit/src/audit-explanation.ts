@@ -65,8 +65,8 @@ const LEADS: Readonly<Record<AuditRecordKind, Readonly<Record<ExplanationLocale,
     de: { lead: 'Dieser Inhalt wurde freigegeben, weil', plain: 'Dieser Inhalt wurde von einer prüfenden Person freigegeben.' },
   },
   content_changed: {
-    en: { lead: 'The state of this content changed because', plain: 'This content was retired, rejected or sent back for changes.' },
-    de: { lead: 'Der Stand dieses Inhalts hat sich geändert, weil', plain: 'Dieser Inhalt wurde zurückgezogen, abgelehnt oder zur Überarbeitung zurückgegeben.' },
+    en: { lead: 'The state of this content changed because', plain: 'This content was drafted, revised, submitted, retired, rejected or sent back for changes.' },
+    de: { lead: 'Der Stand dieses Inhalts hat sich geändert, weil', plain: 'Dieser Inhalt wurde entworfen, überarbeitet, eingereicht, zurückgezogen, abgelehnt oder zur Überarbeitung zurückgegeben.' },
   },
   consent_changed: {
     en: { lead: 'Your consent was recorded as changed because', plain: 'A change of your consent was recorded.' },

@@ -29,7 +29,8 @@ export function contentOptionsFor(runtime: KairosRuntime): ContentServiceOptions
       ...(config.llmApiKey ? { llmApiKey: config.llmApiKey } : {}),
       logger,
     }),
-    auditKinds: { retired: 'content_changed', rejected: 'content_changed', changes_requested: 'content_changed' },
+    // Every transition is audited with who, when and why; approvals as content_approved with their provenance.
+    auditKinds: { drafted: 'content_changed', revised: 'content_changed', submitted: 'content_changed', retired: 'content_changed', rejected: 'content_changed', changes_requested: 'content_changed' },
     audit: {
       // Every content transition is audited before it takes effect: the audit stream tells the decision core which
       // draft to read afresh, so a retirement stops serving at once in this process (others: within a second).
