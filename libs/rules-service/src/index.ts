@@ -17,3 +17,5 @@ export { RuleSetTestsFailedError } from './lifecycle/rule-set-errors';
 export { RuleSetSimulationService, type RuleSetSimulationAnswer } from './simulation/rule-set-simulation.service';
 export type { SimulationSources } from './simulation/simulation-sources';
 export type { SimulationReport } from './simulation/rule-set-simulator';
+// Modelers' files as Camunda saves them, for tests that such files deploy unchanged (fixtures, not runtime code).
+export { adultCheckingTable, camundaDecisionTable, type CamundaTableOptions, type TableRow } from './testing/camunda-dmn';
