@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { KairosRuntime, PLATFORM_FEATURES, runProcess } from '@kairos/runtime';
+import { KairosRuntime, PLATFORM_FEATURES, approveDemoContent, runProcess } from '@kairos/runtime';
 import { loadDemoPopulationOnce } from './demo-population-loader';
 
 const DEMO_ROLES = ['channel', 'rule-modeler', 'data-scientist', 'content-author', 'content-reviewer', 'dpo', 'admin'];
@@ -14,6 +14,8 @@ void runProcess({
   afterStart: async (runtime: KairosRuntime, baseUrl: string) => {
     const dev = runtime.config.nodeEnv !== 'production';
     const loaded = dev && runtime.config.demoPopulation ? await loadDemoPopulationOnce(runtime) : 0;
+    // Demo content only with the demo population: tests start the platform without it and bind their own.
+    const demoContent = dev && runtime.config.demoPopulation ? await approveDemoContent(baseUrl) : [];
     const lines = [
       '',
       `Kairos is running at ${baseUrl}`,
@@ -21,7 +23,14 @@ void runProcess({
       `  OpenAPI        ${baseUrl}/docs      Health ${baseUrl}/health      Metrics ${baseUrl}/metrics`,
       `  Data           ${runtime.config.dataDir} (${runtime.config.kafkaBrokers ? 'Kafka log' : 'embedded log'}, ${runtime.config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`,
       ...(loaded > 0 ? [`  Demo           loaded ${loaded} events of the demo population`] : []),
-      ...(dev ? ['  Demo API keys  (development mode only; send as Authorization: Bearer <key>)', ...DEMO_ROLES.map((role) => `                 demo-${role}`)] : []),
+      ...(demoContent.length > 0 ? [`  Demo content   ${demoContent.length} template drafts approved (four eyes) and bound to the catalog's content refs`] : []),
+      ...(dev
+        ? [
+            '  Demo API keys  (development mode only; send as Authorization: Bearer <key>)',
+            ...DEMO_ROLES.map((role) => `                 demo-${role}`),
+            '                 demo-channel-ivr, demo-channel-atm, demo-channel-app, demo-channel-push, demo-channel-email (one per channel; demo-channel is the web)',
+          ]
+        : []),
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');

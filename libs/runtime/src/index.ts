@@ -14,3 +14,4 @@ export * from './campaigns-wiring.module';
 export * from './decision-modules';
 export * from './cluster-parts';
 export * from './content-refs-wiring.module';
+export * from './demo-content';
