@@ -1,15 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '@kairos/config';
-import { createLogger } from '@kairos/observability';
 import { adultCheckingTable } from '@kairos/rules-service';
 import { JsonBody, requestJson } from '@kairos/testing';
-import { createHttpApp } from './create-http-app';
-import { KairosRuntime } from './kairos-runtime';
-import { PLATFORM_FEATURES } from './platform-features';
 import { approveCatalogContent } from './testing/catalog-content';
+import { useInProcessPlatform } from './testing/in-process-platform';
 
 /**
  * A rule modeler changes who is eligible without a release: the credit-card recommendation's eligibility is a DMN
@@ -21,39 +16,23 @@ const DAY = 86_400_000;
 const RULE_SET = 'cc-eligibility';
 const ACTION = 'credit-card-recommendation';
 
-let dataDir: string;
-let runtime: KairosRuntime;
-let app: NestFastifyApplication;
-let baseUrl: string;
-const call = (apiKey: string, method: string, path: string, body?: unknown) => requestJson(baseUrl, method, path, { apiKey, ...(body === undefined ? {} : { body }) });
-
-/** The seed catalog with the recommendation's eligibility delegated to the rule set. */
-function catalogWithRule(dir: string): string {
+/** The seed catalog with the recommendation's eligibility delegated to the rule set, in a file of the test's own. */
+function catalogWithRule(): string {
   const catalog = JSON.parse(readFileSync('governance/actions.json', 'utf8')) as { actions: { id: string; eligibilityRule?: unknown }[] };
   for (const action of catalog.actions) if (action.id === ACTION) action.eligibilityRule = { ruleSet: RULE_SET, decision: 'Eligible' };
-  const file = join(dir, 'actions-with-rule.json');
+  const file = join(mkdtempSync(join(tmpdir(), 'kairos-rule-catalog-')), 'actions-with-rule.json');
   writeFileSync(file, JSON.stringify(catalog));
   return file;
 }
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kairos-rules-decisions-'));
-  const config = loadConfig({ KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_POPULATION: 'false', LOG_LEVEL: 'silent' });
-  runtime = await KairosRuntime.open(config, createLogger({ level: 'silent' }), undefined, {
-    decisioning: { catalogFile: catalogWithRule(dataDir), externalFeatures: { featureOf: (_customerId, name) => (name === 'days_past_due' ? 0 : undefined) } },
-  });
-  await runtime.startWorker();
-  app = await createHttpApp(runtime, PLATFORM_FEATURES);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  await approveCatalogContent(runtime, baseUrl);
-}, 60_000);
-
-afterAll(async () => {
-  await app?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+const platform = useInProcessPlatform('rules-decisions', {
+  open: { decisioning: { catalogFile: catalogWithRule(), externalFeatures: { featureOf: (_customerId, name) => (name === 'days_past_due' ? 0 : undefined) } } },
 });
+const call = (apiKey: string, method: string, path: string, body?: unknown) => requestJson(platform.baseUrl(), method, path, { apiKey, ...(body === undefined ? {} : { body }) });
+
+beforeAll(async () => {
+  await approveCatalogContent(platform.runtime(), platform.baseUrl());
+}, 60_000);
 
 async function deploy(dmnXml: string): Promise<void> {
   expect((await call('demo-rule-modeler', 'POST', '/v1/rule-sets', { id: RULE_SET, dmnXml })).status).toBe(201);

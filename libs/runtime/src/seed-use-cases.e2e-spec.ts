@@ -1,14 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '@kairos/config';
-import { createLogger } from '@kairos/observability';
 import { JsonBody, requestJson } from '@kairos/testing';
-import { createHttpApp } from './create-http-app';
-import { KairosRuntime } from './kairos-runtime';
-import { PLATFORM_FEATURES } from './platform-features';
 import { approveCatalogContent } from './testing/catalog-content';
+import { useInProcessPlatform } from './testing/in-process-platform';
 
 /**
  * The five use cases of the seed articles, end to end over HTTP on the embedded platform with every module wired:
@@ -21,30 +13,14 @@ const MINUTE = 60_000;
 /** Arrears from the collections system (an external feature the catalog declares; there is no such system here). */
 const daysPastDue = new Map<string, number>();
 
-let dataDir: string;
-let runtime: KairosRuntime;
-let app: NestFastifyApplication;
-let baseUrl: string;
-const call = (method: string, path: string, apiKey: string, body?: unknown) => requestJson(baseUrl, method, path, { apiKey, ...(body === undefined ? {} : { body }) });
+const platform = useInProcessPlatform('seed-cases', {
+  open: { decisioning: { externalFeatures: { featureOf: (customerId, name) => (name === 'days_past_due' ? daysPastDue.get(customerId) : undefined) } } },
+});
+const call = (method: string, path: string, apiKey: string, body?: unknown) => requestJson(platform.baseUrl(), method, path, { apiKey, ...(body === undefined ? {} : { body }) });
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kairos-seed-cases-'));
-  const config = loadConfig({ KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_POPULATION: 'false', LOG_LEVEL: 'silent' });
-  runtime = await KairosRuntime.open(config, createLogger({ level: 'silent' }), undefined, {
-    decisioning: { externalFeatures: { featureOf: (customerId, name) => (name === 'days_past_due' ? daysPastDue.get(customerId) : undefined) } },
-  });
-  await runtime.startWorker();
-  app = await createHttpApp(runtime, PLATFORM_FEATURES);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  await approveCatalogContent(runtime, baseUrl);
+  await approveCatalogContent(platform.runtime(), platform.baseUrl());
 }, 90_000);
-
-afterAll(async () => {
-  await app?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 let eventSeq = 0;
 function event(customerId: string, type: string, data: JsonBody, ageMs: number): JsonBody {
