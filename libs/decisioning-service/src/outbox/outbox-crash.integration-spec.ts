@@ -116,12 +116,11 @@ describe('action outbox under process kills (D6)', () => {
     const publishedRolledBack = rolledBack.filter((id) => received.has(id));
     const unknown = [...received.keys()].filter((id) => !committed.has(id));
     const deliveries = [...received.values()].reduce((sum, n) => sum + n, 0);
-    // eslint-disable-next-line no-console
-    console.log(
+    process.stdout.write(
       `D6: ${kills.total} tried, ${lost.length + publishedRolledBack.length + unknown.length === 0 ? kills.total : 0} held, ${lost.length} lost, ` +
         `${received.size - committed.size} duplicated after dedupe by message id ` +
         `(kills ${JSON.stringify(Object.fromEntries(kills.byPoint))}; committed ${committed.size} actions, rolled back ${rolledBack.length}, ` +
-        `raw deliveries ${deliveries}, re-deliveries deduped ${deliveries - received.size}; ${Math.round((Date.now() - started) / 1000)} s)`,
+        `raw deliveries ${deliveries}, re-deliveries deduped ${deliveries - received.size}; ${Math.round((Date.now() - started) / 1000)} s)\n`,
     );
     expect(kills.total).toBe(CHAINS * RUNS_PER_CHAIN);
     expect(lost).toEqual([]);

@@ -146,8 +146,7 @@ describe('webhook SSRF guard (P8)', () => {
       else held++;
     }
     const redirects = urls.filter((url) => url.includes('/redirect'));
-    // eslint-disable-next-line no-console
-    console.log(`P8: ${urls.length} tried, ${held} held (trap connections: ${trapConnections})`);
+    process.stdout.write(`P8: ${urls.length} tried, ${held} held (trap connections: ${trapConnections})\n`);
     expect(leaked).toEqual([]);
     expect(held).toBe(100);
     expect(trapConnections).toBe(0);
