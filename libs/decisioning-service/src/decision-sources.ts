@@ -9,9 +9,10 @@ import type { ContactRecord, DecisionOutcome, DecisionRequest, FeatureSource, Mo
 export interface ScoreSource {
   /**
    * Scores the customer with every production model whose purpose the customer allows (`allowed(purpose)` is
-   * false after an Art. 21 objection to profiling: then no score is computed at all, G2).
+   * false after an Art. 21 objection to profiling: then no score is computed at all, G2). `models` limits the
+   * scoring to those model ids (a score-change trigger watching one model need not run the others).
    */
-  scoresFor(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean): Readonly<Record<string, ModelScore>>;
+  scoresFor(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean, models?: ReadonlySet<string>): Readonly<Record<string, ModelScore>>;
 }
 
 /** Deployed rule sets (rules-service). */

@@ -91,16 +91,16 @@ export async function openDecisionModules(runtime: KairosRuntime, overrides: Dec
  * only where the customer's consent allows the model's purposes (the score source checks them, G2).
  */
 function scoreObserver(runtime: KairosRuntime, scoring: ScoringServices, triggers: TriggerSet): TriggerRuntimeOptions['observeScores'] {
-  const models = [...new Set(triggers.triggers.flatMap((trigger) => (trigger.kind === 'score_change' ? [trigger.definition.model] : [])))];
-  if (models.length === 0) return undefined;
+  const models = new Set(triggers.triggers.flatMap((trigger) => (trigger.kind === 'score_change' ? [trigger.definition.model] : [])));
+  if (models.size === 0) return undefined;
   const policy = runtime.governance.purposes.policy;
   return (customerId, store, atMs) => {
     const profile = profileOf(store, customerId);
     if (!profile) return [];
     const consent = consentState(profile);
     const features = profileFeatureSource(runtime.registry, profile, atMs);
-    const scores = scoring.scoreSource.scoresFor(customerId, features, atMs, (purpose) => may(consent, purpose, null, atMs, policy).allowed);
-    return models.flatMap((model) => {
+    const scores = scoring.scoreSource.scoresFor(customerId, features, atMs, (purpose) => may(consent, purpose, null, atMs, policy).allowed, models);
+    return [...models].flatMap((model) => {
       const score = scores[model];
       return score ? [{ model, score: score.score, modelVersion: score.version }] : [];
     });

@@ -15,9 +15,10 @@ const DECISION_ATTRIBUTIONS = 5;
 export class ModelScoreSource {
   constructor(private readonly live: LiveModelSet) {}
 
-  scoresFor(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean): Readonly<Record<string, ModelScore>> {
+  scoresFor(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean, models?: ReadonlySet<string>): Readonly<Record<string, ModelScore>> {
     const scores: Record<string, ModelScore> = {};
     for (const model of this.live.all()) {
+      if (models && !models.has(model.modelId)) continue;
       const serving = LiveModelSet.servingFor(model, customerId);
       if (!serving || !serving.scorer.synchronous || !serving.purposes.every(allowed)) continue;
       const request = { customerId, features: featureValues(serving.scorer, features), asOfMs: nowMs };
