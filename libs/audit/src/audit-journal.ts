@@ -20,7 +20,7 @@ export interface AuditJournalOptions {
   /** …or once the oldest has waited this long (ms). */
   readonly maxBatchDelayMs?: number;
   /**
-   * Flushes that may be under way at once (default 1). With a database server (PostgreSQL) a second flush overlaps
+   * Flushes that may be under way at once (default: the store's preferredConcurrentFlushes, else 1). With a database server (PostgreSQL) a second flush overlaps
    * the first one's round trips; the chain locks still place the two batches one after the other.
    */
   readonly maxConcurrentFlushes?: number;
@@ -70,7 +70,7 @@ export class AuditJournal implements AuditTrail {
     this.maxBatchSize = options.maxBatchSize ?? 1_000;
     this.maxBatchDelayMs = options.maxBatchDelayMs ?? 2;
     this.maxConflictRetries = options.maxConflictRetries ?? 50;
-    this.maxConcurrentFlushes = options.maxConcurrentFlushes ?? 1;
+    this.maxConcurrentFlushes = options.maxConcurrentFlushes ?? options.store.preferredConcurrentFlushes ?? 1;
     this.clock = options.clock ?? Date.now;
     const everyMs = options.checkpointEveryMs ?? 60_000;
     if (options.checkpointer && everyMs > 0) {

@@ -58,6 +58,13 @@ export interface AuditRecordStore {
    * memory at once), a database server large ones (fewer round trips).
    */
   readonly preferredPageSize?: number;
+  /**
+   * Flushes the journal should keep under way at once, if the store knows: one that places batches optimistically
+   * or talks to a server overlaps placing the next batch with committing this one.
+   */
+  readonly preferredConcurrentFlushes?: number;
+  /** Releases what appending holds (a writer thread); reads keep working. Optional: most stores hold nothing. */
+  close?(): Promise<void>;
 }
 
 /** Another writer took the (chain, sequence) this batch was placed at: re-read the heads and place it again. */

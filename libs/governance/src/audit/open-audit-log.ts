@@ -44,7 +44,7 @@ export interface AuditLog {
   readonly journal: AuditJournal;
   readonly service: AuditLogService;
   readonly verifier: AuditVerifier;
-  /** Flushes queued records and signs a last checkpoint. */
+  /** Flushes queued records, signs a last checkpoint and stops the store's writer thread. */
   close(): Promise<void>;
 }
 
@@ -70,5 +70,10 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   const trustedPublicKey = options.trustedPublicKeyFile ? loadAuditPublicKey(options.trustedPublicKeyFile) : key.publicKey;
   const verifier = new AuditVerifier({ store, trustedPublicKey, checkpoints: file });
   const service = new AuditLogService({ store, verifier, cipher: options.cipher });
-  return { trail: journal, journal, service, verifier, close: () => journal.close() };
+  // The store's writer thread (SQLite) ends after the journal wrote what was queued; reads keep working.
+  const close = async () => {
+    await journal.close();
+    await store.close?.();
+  };
+  return { trail: journal, journal, service, verifier, close };
 }

@@ -72,6 +72,18 @@ export function allHeadsSql(dialect: Dialect, table: string): string {
     ORDER BY c.chain`;
 }
 
+/** The record columns in the order of RecordTuple and of every INSERT. */
+export const RECORD_COLUMN_LIST = 'id, chain, sequence, prev_hash, hash, kind, subject, decision_id, occurred_at_ms, recorded_at_ms, body';
+
+/** One record's INSERT with positional `?` parameters (SQLite), values in RECORD_COLUMN_LIST order. */
+export const insertRecordSql = (table: string) => `INSERT INTO ${table} (${RECORD_COLUMN_LIST}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The newest record of one chain (SQLite parameters). */
+export const chainHeadSql = (table: string) => `SELECT sequence, hash FROM ${table} WHERE chain = ? ORDER BY sequence DESC LIMIT 1`;
+
+/** A checkpoint's INSERT with positional `?` parameters (SQLite). */
+export const insertCheckpointSql = (table: string) => `INSERT INTO ${table} (number, issued_at_ms, key_id, root, line) VALUES (?, ?, ?, ?, ?)`;
+
 /** A record row as an array, in the column order of the verifier's page queries (PostgreSQL sends bigint as text). */
 export type RecordTuple = [string, number, number | string, string, string, string, string | null, string | null, number | string, number | string, string];
 

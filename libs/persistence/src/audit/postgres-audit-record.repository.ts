@@ -1,10 +1,11 @@
-import { AuditChainConflictError, type AuditQuery, type AuditQueryPosition, type AuditRecordStore, type ChainHead, type StoredAuditCheckpoint, type StoredAuditRecord } from '@kairos/audit';
+import { AuditChainConflictError, GENESIS_HASH, type AuditQuery, type AuditQueryPosition, type AuditRecordStore, type ChainHead, type StoredAuditCheckpoint, type StoredAuditRecord } from '@kairos/audit';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { allHeadsSql, auditQuerySql, checkpointColumns, quotedTable, recordColumns, recordOfTuple, type RecordTuple } from './audit-record-sql';
+import { allHeadsSql, auditQuerySql, checkpointColumns, quotedTable, RECORD_COLUMN_LIST, recordColumns, recordOfTuple, type RecordTuple } from './audit-record-sql';
+import { OptimisticChainPlacement, type ChainWriter } from './optimistic-chain-placement';
 
-/** The slice of the pg client (TypeORM's pooled connection) the read path uses. */
+/** The slice of the pg client (TypeORM's pooled connection) the read path and the optimistic insert use. */
 interface PgClient {
-  query(config: { text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: unknown[] }>;
+  query(config: { text: string; values: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
 /** Rows per INSERT statement: 11 parameters each stays well below PostgreSQL's 65,535 parameters per statement. */
@@ -14,13 +15,24 @@ const INSERT_CHUNK = 2_000;
 const CHECKPOINT_LOCK = -1;
 
 /**
- * Audit records on PostgreSQL. An append takes a transaction-scoped advisory lock per chain (in ascending chain
- * order, so two writers cannot deadlock), reads the heads, inserts the batch and commits. Writers in other processes wait on the lock instead of forking the chain; the unique (chain, sequence)
- * index backs that up.
+ * Audit records on PostgreSQL, placed optimistically (see OptimisticChainPlacement): a batch placed after the cached
+ * heads is written by one INSERT … SELECT in its own implicit transaction — one round trip — that inserts nothing
+ * unless every expected head is a committed row with the expected hash; the unique (chain, sequence) index refuses a
+ * second batch after the same head. So no fork (one row per place) and no gap (a row only after its committed
+ * predecessor). After a conflict the batch is placed under transaction-scoped advisory locks per chain (in ascending
+ * chain order, so two writers cannot deadlock): writers in other processes wait on the lock and all make progress.
  */
-export class PostgresAuditRecordRepository implements AuditRecordStore {
+export class PostgresAuditRecordRepository implements AuditRecordStore, ChainWriter {
   /** Each page is a round trip to the server: large pages, fetched one ahead by the verifier. */
   readonly preferredPageSize = 5_000;
+  /** The next batch is placed and its parameters prepared while the previous INSERT runs. */
+  readonly preferredConcurrentFlushes = 3;
+  private readonly placement = new OptimisticChainPlacement(this);
+  /**
+   * Optimistic INSERTs run one after another: a batch placed after one still in flight would not find its predecessor
+   * committed yet and would be refused.
+   */
+  private insertTail: Promise<unknown> = Promise.resolve();
   private readonly records: string;
   private readonly checkpoints: string;
   /** Lock namespace per table, so test schemas in one database do not wait on each other. */
@@ -33,16 +45,26 @@ export class PostgresAuditRecordRepository implements AuditRecordStore {
     this.lockSpace = tablePath;
   }
 
-  async appendBatch(chains: readonly number[], build: (heads: ReadonlyMap<number, ChainHead>) => readonly StoredAuditRecord[]): Promise<readonly StoredAuditRecord[]> {
+  appendBatch(chains: readonly number[], build: (heads: ReadonlyMap<number, ChainHead>) => readonly StoredAuditRecord[]): Promise<readonly StoredAuditRecord[]> {
+    return this.placement.appendBatch(chains, build);
+  }
+
+  async committedHeads(chains: readonly number[]): Promise<ChainHead[]> {
+    return this.dataSource.query(this.headsSql, [[...chains]]);
+  }
+
+  appendIfCurrent(expected: readonly ChainHead[], records: readonly StoredAuditRecord[]): Promise<boolean> {
+    const run = this.insertTail.then(() => (records.length > INSERT_CHUNK ? this.insertChunksIfCurrent(expected, records) : this.insertIfCurrent(expected, records)));
+    this.insertTail = run.catch(() => undefined);
+    return run.catch((error: unknown) => {
+      if (error instanceof AuditChainConflictError) return false;
+      throw error;
+    });
+  }
+
+  async appendLocked(chains: readonly number[], build: (heads: ReadonlyMap<number, ChainHead>) => readonly StoredAuditRecord[]): Promise<readonly StoredAuditRecord[]> {
     return this.inTransaction(async (runner) => {
-      const sorted = [...chains].sort((a, b) => a - b);
-      await runner.query(`SELECT pg_advisory_xact_lock(hashtext($1), c) FROM unnest($2::int[]) AS c`, [this.lockSpace, sorted]);
-      const heads: ChainHead[] = await runner.query(
-        `SELECT c.chain AS "chain", h.sequence::float8 AS "sequence", h.hash AS "hash"
-         FROM unnest($1::int[]) AS c(chain)
-         CROSS JOIN LATERAL (SELECT sequence, hash FROM ${this.records} r WHERE r.chain = c.chain ORDER BY sequence DESC LIMIT 1) h`,
-        [sorted],
-      );
+      const heads = await this.lockedHeads(runner, chains);
       const records = build(new Map(heads.map((head) => [head.chain, head])));
       for (let i = 0; i < records.length; i += INSERT_CHUNK) await this.insert(runner, records.slice(i, i + INSERT_CHUNK));
       return records;
@@ -105,19 +127,58 @@ export class PostgresAuditRecordRepository implements AuditRecordStore {
     return rows[0] ?? null;
   }
 
+  /** The batch in one statement, inserted only if every expected head (sequence > 0) is a committed row as expected. */
+  private async insertIfCurrent(expected: readonly ChainHead[], records: readonly StoredAuditRecord[]): Promise<boolean> {
+    const { rows, params } = valueRows(records, true);
+    const guards: string[] = [];
+    for (const head of expected) {
+      if (head.sequence === 0) continue;
+      const n = params.length;
+      guards.push(`($${n + 1}::integer, $${n + 2}::bigint, $${n + 3})`);
+      params.push(head.chain, head.sequence, head.hash);
+    }
+    const guard = guards.length === 0 ? '' : `WHERE (SELECT count(*) FROM ${this.records} WHERE (chain, sequence, hash) IN (${guards.join(', ')})) = ${guards.length}`;
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PgClient;
+      const result = await client.query({ text: `INSERT INTO ${this.records} (${RECORD_COLUMN_LIST}) SELECT * FROM (VALUES ${rows}) AS v ${guard}`, values: params });
+      return result.rowCount === records.length;
+    } catch (error) {
+      throw conflictOrSame(error);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** A batch too large for one statement: in a transaction, under the chain locks. */
+  private insertChunksIfCurrent(expected: readonly ChainHead[], records: readonly StoredAuditRecord[]): Promise<boolean> {
+    return this.inTransaction(async (runner) => {
+      const heads = new Map((await this.lockedHeads(runner, expected.map((head) => head.chain))).map((head) => [head.chain, head]));
+      if (expected.some((head) => (heads.get(head.chain)?.sequence ?? 0) !== head.sequence || (heads.get(head.chain)?.hash ?? GENESIS_HASH) !== head.hash)) return false;
+      for (let i = 0; i < records.length; i += INSERT_CHUNK) await this.insert(runner, records.slice(i, i + INSERT_CHUNK));
+      return true;
+    });
+  }
+
+  private async lockedHeads(runner: QueryRunner, chains: readonly number[]): Promise<ChainHead[]> {
+    const sorted = [...chains].sort((a, b) => a - b);
+    await runner.query(`SELECT pg_advisory_xact_lock(hashtext($1), c) FROM unnest($2::int[]) AS c`, [this.lockSpace, sorted]);
+    return runner.query(this.headsSql, [sorted]);
+  }
+
+  private get headsSql(): string {
+    return `SELECT c.chain AS "chain", h.sequence::float8 AS "sequence", h.hash AS "hash"
+      FROM unnest($1::int[]) AS c(chain)
+      CROSS JOIN LATERAL (SELECT sequence, hash FROM ${this.records} r WHERE r.chain = c.chain ORDER BY sequence DESC LIMIT 1) h`;
+  }
+
   /**
    * One multi-row INSERT with a parameter per value: pg sends text parameters as they are, where an array parameter
    * would first be escaped into one big array literal (the bodies are JSON, full of quotes).
    */
   private async insert(runner: QueryRunner, records: readonly StoredAuditRecord[]): Promise<void> {
-    const params: unknown[] = [];
-    const rows: string[] = [];
-    for (const r of records) {
-      const n = params.length;
-      rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10}, $${n + 11})`);
-      params.push(r.id, r.chain, r.sequence, r.prevHash, r.hash, r.kind, r.subject, r.decisionId, r.occurredAtMs, r.recordedAtMs, r.body);
-    }
-    await runner.query(`INSERT INTO ${this.records} (id, chain, sequence, prev_hash, hash, kind, subject, decision_id, occurred_at_ms, recorded_at_ms, body) VALUES ${rows.join(', ')}`, params);
+    const { rows, params } = valueRows(records, false);
+    await runner.query(`INSERT INTO ${this.records} (${RECORD_COLUMN_LIST}) VALUES ${rows}`, params);
   }
 
   private async inTransaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
@@ -135,6 +196,22 @@ export class PostgresAuditRecordRepository implements AuditRecordStore {
       await runner.release();
     }
   }
+}
+
+/**
+ * VALUES rows of records, a parameter per value. `typed`: casts for a VALUES list that is not the INSERT's own (its
+ * parameters would otherwise be text).
+ */
+function valueRows(records: readonly StoredAuditRecord[], typed: boolean): { rows: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const rows: string[] = [];
+  const [int, bigint] = typed ? ['::integer', '::bigint'] : ['', ''];
+  for (const r of records) {
+    const n = params.length;
+    rows.push(`($${n + 1}, $${n + 2}${int}, $${n + 3}${bigint}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9}${bigint}, $${n + 10}${bigint}, $${n + 11})`);
+    params.push(r.id, r.chain, r.sequence, r.prevHash, r.hash, r.kind, r.subject, r.decisionId, r.occurredAtMs, r.recordedAtMs, r.body);
+  }
+  return { rows: rows.join(', '), params };
 }
 
 /** unique_violation, deadlock_detected, serialization_failure: another writer got there first — place again. */

@@ -1,15 +1,18 @@
 import { AuditChainConflictError, type AuditQuery, type AuditQueryPosition, type AuditRecordStore, type ChainHead, type StoredAuditCheckpoint, type StoredAuditRecord } from '@kairos/audit';
 import type { DataSource } from 'typeorm';
-import { allHeadsSql, auditQuerySql, checkpointColumns, quotedTable, recordColumns, recordOfTuple, type RecordTuple } from './audit-record-sql';
+import { allHeadsSql, auditQuerySql, chainHeadSql, checkpointColumns, insertCheckpointSql, insertRecordSql, quotedTable, RECORD_COLUMN_LIST, recordColumns, recordOfTuple, type RecordTuple } from './audit-record-sql';
 
 /** The slice of better-sqlite3 this repository uses, on the connection TypeORM opened. */
-interface NativeStatement {
+export interface NativeStatement {
   run(...params: unknown[]): unknown;
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
   raw(toggle: boolean): NativeStatement;
 }
-interface NativeDatabase {
+export interface NativeDatabase {
+  readonly name: string;
+  readonly memory: boolean;
+  pragma(source: string, options?: { simple: boolean }): unknown;
   prepare(sql: string): NativeStatement;
   transaction<Args extends unknown[], Result>(work: (...args: Args) => Result): { immediate(...args: Args): Result };
 }
@@ -22,10 +25,10 @@ interface NativeDatabase {
 export class SqliteAuditRecordRepository implements AuditRecordStore {
   /** Reads are synchronous here: small pages keep little in memory at once and measured fastest (≈ 500 rows). */
   readonly preferredPageSize = 500;
-  private readonly db: NativeDatabase;
+  protected readonly db: NativeDatabase;
   private readonly statements = new Map<string, NativeStatement>();
-  private readonly records: string;
-  private readonly checkpoints: string;
+  protected readonly records: string;
+  protected readonly checkpoints: string;
 
   constructor(dataSource: DataSource) {
     this.db = (dataSource.driver as unknown as { databaseConnection: NativeDatabase }).databaseConnection;
@@ -34,10 +37,8 @@ export class SqliteAuditRecordRepository implements AuditRecordStore {
   }
 
   async appendBatch(chains: readonly number[], build: (heads: ReadonlyMap<number, ChainHead>) => readonly StoredAuditRecord[]): Promise<readonly StoredAuditRecord[]> {
-    const head = this.statement(`SELECT sequence, hash FROM ${this.records} WHERE chain = ? ORDER BY sequence DESC LIMIT 1`);
-    const insert = this.statement(
-      `INSERT INTO ${this.records} (id, chain, sequence, prev_hash, hash, kind, subject, decision_id, occurred_at_ms, recorded_at_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const head = this.statement(chainHeadSql(this.records));
+    const insert = this.statement(insertRecordSql(this.records));
     const append = this.db.transaction(() => {
       const heads = new Map<number, ChainHead>();
       for (const chain of chains) {
@@ -84,7 +85,7 @@ export class SqliteAuditRecordRepository implements AuditRecordStore {
 
   async appendCheckpoint(build: (heads: readonly ChainHead[]) => StoredAuditCheckpoint): Promise<StoredAuditCheckpoint> {
     const heads = this.statement(allHeadsSql('sqlite', this.records));
-    const insert = this.statement(`INSERT INTO ${this.checkpoints} (number, issued_at_ms, key_id, root, line) VALUES (?, ?, ?, ?, ?)`);
+    const insert = this.statement(insertCheckpointSql(this.checkpoints));
     const append = this.db.transaction(() => {
       const checkpoint = build(heads.all() as ChainHead[]);
       insert.run(checkpoint.number, checkpoint.issuedAtMs, checkpoint.keyId, checkpoint.root, checkpoint.line);
@@ -99,7 +100,7 @@ export class SqliteAuditRecordRepository implements AuditRecordStore {
   }
 
   /** Statements are prepared once per text; the filtered query has a handful of shapes. */
-  private statement(sql: string): NativeStatement {
+  protected statement(sql: string): NativeStatement {
     let statement = this.statements.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare(sql);
@@ -110,10 +111,9 @@ export class SqliteAuditRecordRepository implements AuditRecordStore {
 }
 
 const READ_CHAIN = 'read-chain';
-const RECORD_COLUMN_LIST = 'id, chain, sequence, prev_hash, hash, kind, subject, decision_id, occurred_at_ms, recorded_at_ms, body';
 
 /** A taken (chain, sequence), or the write lock still held by another process after busy_timeout: place again. */
-function conflictOrSame(error: unknown): unknown {
+export function conflictOrSame(error: unknown): unknown {
   const code = (error as { code?: string })?.code;
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_BUSY') return new AuditChainConflictError(`another writer held or took the chain (${code})`);
   return error;
