@@ -43,7 +43,8 @@ export class OwnerRoutingInterceptor implements NestInterceptor {
         path: request.url,
         body: request.body ?? undefined,
         authorization: headerValue(request.headers.authorization),
-        hops: FORWARDABLE.has(method) ? hops : Number.MAX_SAFE_INTEGER,
+        // The hop the forwarded request would be; anything but the first is refused by the forwarder.
+        hops: FORWARDABLE.has(method) ? hops + 1 : Number.MAX_SAFE_INTEGER,
       }),
     ).pipe(switchMap((where) => (where === 'local' ? next.handle() : of(toResponse(where)))));
   }

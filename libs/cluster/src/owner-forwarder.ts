@@ -15,7 +15,10 @@ export interface ForwardableRequest {
   readonly path: string;
   readonly body?: unknown;
   readonly authorization: string;
-  /** How often the request was forwarded already (from the hop header). */
+  /**
+   * The hop count the forwarded request will carry: 1 + how often it was forwarded already (from the hop header).
+   * Only 1 is sent on; the decision core passes `caller.hops + 1` like the OwnerBound interceptor.
+   */
   readonly hops: number;
 }
 
@@ -43,11 +46,11 @@ export class HttpOwnerForwarder {
 
   async forward(partition: number, request: ForwardableRequest): Promise<ForwardedAnswer> {
     // Ownership moved while the request was in flight: the client retries instead of the request bouncing around.
-    if (request.hops > 0) throw notPartitionOwner('the partition owner changed while the request was forwarded; retry');
+    if (request.hops !== 1) throw notPartitionOwner('the partition owner changed while the request was forwarded; retry');
     if (!request.path.startsWith('/') || request.path.startsWith('//')) throw new Error('forward path must be an absolute path of this API');
     const owner = this.directory.ownerOf(partition);
     if (!owner || owner.processId === this.directory.processId) throw notPartitionOwner('no process serves this customer right now; retry');
-    const headers: Record<string, string> = { authorization: request.authorization, [FORWARDED_HEADER]: String(request.hops + 1), accept: 'application/json' };
+    const headers: Record<string, string> = { authorization: request.authorization, [FORWARDED_HEADER]: String(request.hops), accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     let text: string;

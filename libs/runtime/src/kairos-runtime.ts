@@ -42,6 +42,7 @@ const KAFKA_DEDUPE_WINDOW = 20_000;
 export class KairosRuntime {
   private consumer: LogConsumer | undefined;
   private sourceConsumer: KafkaSourceConsumer | undefined;
+  private releasing: Promise<void> | undefined;
 
   private constructor(
     readonly config: KairosConfig,
@@ -186,7 +187,24 @@ export class KairosRuntime {
     return this.consumer ? this.consumer.lag() : new Map();
   }
 
+  /**
+   * Leaves the consumer group and hands the partitions over while the HTTP server still answers: requests for this
+   * process's customers are then forwarded to the new owners instead of meeting a closed socket or a 503 (D4).
+   * `close()` runs it too; calling both is safe.
+   */
+  releasePartitions(): Promise<void> {
+    this.releasing ??= this.release();
+    return this.releasing;
+  }
+
   async close(): Promise<void> {
+    await this.releasePartitions();
+    await this.log.close();
+    await this.audit.close();
+    if (this.database.isInitialized) await this.database.destroy();
+  }
+
+  private async release(): Promise<void> {
     await this.sourceConsumer?.stop();
     await this.governance.retention.stop();
     if (this.decisionModules) await closeDecisionModules(this, this.decisionModules);
@@ -194,9 +212,6 @@ export class KairosRuntime {
     await this.consumer?.stop();
     // After the consumer: the final handover offset of each partition is published as the claims are dropped.
     await this.cluster.stop();
-    await this.log.close();
-    await this.audit.close();
-    if (this.database.isInitialized) await this.database.destroy();
   }
 
   private async reportLag(): Promise<void> {

@@ -38,7 +38,10 @@ export async function runProcess(role: ProcessRole, env: NodeJS.ProcessEnv = pro
     exitWith(error);
   }
   logger.info({ config: describeConfig(config), log: isEmbeddedLog(config) ? 'embedded' : 'kafka' }, 'starting');
-  if (role.ownsPartitions) await runtime.startWorker();
+  // With Kafka, joining the consumer group takes partitions away from running processes: join only once requests
+  // can reach this one and its directory claims are visible, or their customers get 503s meanwhile (D4).
+  const joinsLate = role.ownsPartitions && !isEmbeddedLog(config);
+  if (role.ownsPartitions && !joinsLate) await runtime.startWorker();
   if (role.consumesSourceTopic) await runtime.startSourceConsumer();
   const app = await createHttpApp(runtime, role.features);
   await app.listen({ port: config.port, host: config.host });
@@ -47,18 +50,22 @@ export async function runProcess(role: ProcessRole, env: NodeJS.ProcessEnv = pro
   const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ baseUrl }, 'listening');
   await runtime.cluster.start(advertisedUrlOf(config, baseUrl));
+  if (joinsLate) await runtime.startWorker();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    await runtime.releasePartitions();
     await app.close();
     await runtime.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // `on`, not `once`: a library's exit hook (signal-exit) re-raises a signal for which it sees no other listener,
+  // and a `once` listener is already removed while it runs, so the process died before the graceful stop (D4).
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 
   await role.afterStart?.(runtime, baseUrl);
 }

@@ -1,10 +1,11 @@
 import { LoggedEvent } from '@kairos/contracts';
-import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigners } from 'kafkajs';
 import { LogConsumer, PartitionConsumerHandler } from '../event-log.port';
 import { retryWhileActive } from './consumer-retry';
 import { decodeLoggedEvent } from './customer-event-codec';
 import { DeadLetterWriter } from './dead-letter-writer';
 import { KafkaLogger, logUnavailable } from './kafka-connection';
+import { stickyPartitionAssigner } from './sticky-partition-assigner';
 
 export interface KafkaLogConsumerOptions {
   readonly topic: string;
@@ -56,7 +57,11 @@ export class KafkaLogConsumer implements LogConsumer {
 
   static async start(kafka: Kafka, admin: Admin, handler: PartitionConsumerHandler, options: KafkaLogConsumerOptions): Promise<KafkaLogConsumer> {
     const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+    // The member advertises the partitions it holds state for, so a rebalance moves only what it must (sticky);
+    // round robin stays as the protocol every member shares while an older version is still in the group.
+    let held: () => readonly number[] = () => [];
     const consumer = kafka.consumer({
+      partitionAssigners: [stickyPartitionAssigner((topic) => (topic === options.topic ? held() : [])), PartitionAssigners.roundRobin],
       groupId: options.groupId,
       sessionTimeout,
       heartbeatInterval: options.heartbeatIntervalMs ?? Math.max(500, Math.floor(sessionTimeout / 5)),
@@ -65,6 +70,7 @@ export class KafkaLogConsumer implements LogConsumer {
       allowAutoTopicCreation: false,
     });
     const self = new KafkaLogConsumer(consumer, admin, handler, options);
+    held = () => self.assignedPartitions();
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => self.onGroupJoin(payload.memberAssignment[options.topic] ?? []));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       options.logger.error({ groupId: options.groupId, restart: payload.restart, error: String(payload.error) }, 'event-log consumer crashed');
@@ -278,7 +284,15 @@ export class KafkaLogConsumer implements LogConsumer {
   }
 }
 
-function isRebalanceError(error: unknown): boolean {
-  const type = (error as { type?: string } | null)?.type;
-  return type === 'REBALANCE_IN_PROGRESS' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID' || type === 'NOT_COORDINATOR';
+const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR']);
+
+/**
+ * The coordinator refused because the group moved on. kafkajs hands the protocol error over as it is, or — once
+ * its retrier gave up on it as not retriable — wrapped in a KafkaJSNonRetriableError whose `cause` is the original.
+ */
+export function isRebalanceError(error: unknown): boolean {
+  for (let e = error as { type?: string; cause?: unknown } | null | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    if (typeof e.type === 'string' && REBALANCE_ERRORS.has(e.type)) return true;
+  }
+  return false;
 }

@@ -1,8 +1,11 @@
 import { EntitySchema } from 'typeorm';
 import { Dialect, int64Column } from '../dialect';
 
-/** Delivery state of an outbox row: pending until a channel has it, delivered once the channel confirms. */
-export const OUTBOX_STATUSES = ['pending', 'published', 'delivered'] as const;
+/**
+ * Delivery state of an outbox row: pending until a channel has it, delivered once the channel confirms; cancelled
+ * when a deferred action was no longer allowed at its time (consent withdrawn, expired): never sent.
+ */
+export const OUTBOX_STATUSES = ['pending', 'published', 'delivered', 'cancelled'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 /**
@@ -69,7 +72,7 @@ export function decisionsEntities(dialect: Dialect): EntitySchema[] {
         rank: { type: 'integer' },
         priority: { type: dialect === 'postgres' ? 'double precision' : 'real' },
         contentRef: { name: 'content_ref', type: 'varchar', length: 100 },
-        contentVersion: { name: 'content_version', type: 'varchar', length: 80, nullable: true },
+        contentVersion: { name: 'content_version', type: 'varchar', length: 255, nullable: true },
         campaignId: { name: 'campaign_id', type: 'varchar', length: 64, nullable: true },
         variantId: { name: 'variant_id', type: 'varchar', length: 64, nullable: true },
         decidedAtMs: { name: 'decided_at_ms', ...int64 },

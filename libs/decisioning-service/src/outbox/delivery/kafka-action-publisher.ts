@@ -8,6 +8,8 @@ export interface KafkaActionPublisherOptions {
   /** Topic of a channel is `${topicPrefix}${channel}` (default `kairos.actions.`). */
   readonly topicPrefix?: string;
   readonly clientId?: string;
+  /** Partitions of a channel topic this publisher creates when the broker does not auto-create topics (default 12). */
+  readonly partitionsPerTopic?: number;
 }
 
 /** Header consumers dedupe by: `${decisionId}:${actionId}`. */
@@ -21,7 +23,10 @@ export const ACTION_MESSAGE_ID_HEADER = 'kairos-message-id';
 export class KafkaActionPublisher implements ChannelPublisher {
   readonly kind = 'kafka' as const;
   private producer: Producer | null = null;
+  private kafka: Kafka | null = null;
   private readonly prefix: string;
+  /** Topics known to exist: checked once per process, not per batch. */
+  private readonly existingTopics = new Set<string>();
 
   constructor(private readonly options: KafkaActionPublisherOptions) {
     this.prefix = options.topicPrefix ?? 'kairos.actions.';
@@ -39,6 +44,7 @@ export class KafkaActionPublisher implements ChannelPublisher {
         const topic = this.topicOf(entry.channel);
         byTopic.set(topic, [...(byTopic.get(topic) ?? []), entry]);
       }
+      await this.ensureTopics([...byTopic.keys()]);
       await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, rows]) => ({
@@ -67,10 +73,30 @@ export class KafkaActionPublisher implements ChannelPublisher {
 
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const kafka = new Kafka({ clientId: this.options.clientId ?? 'kairos-outbox', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    this.kafka ??= new Kafka({ clientId: this.options.clientId ?? 'kairos-outbox', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
     await producer.connect();
     this.producer = producer;
     return producer;
+  }
+
+  /**
+   * Brokers set up like ours (`auto.create.topics.enable=false`) refuse records for unknown topics, and the outbox
+   * would keep its actions pending forever: a channel's topic is created on its first action.
+   */
+  private async ensureTopics(topics: readonly string[]): Promise<void> {
+    const missing = topics.filter((topic) => !this.existingTopics.has(topic));
+    if (missing.length === 0 || this.kafka === null) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const known = new Set(await admin.listTopics());
+      const toCreate = missing.filter((topic) => !known.has(topic));
+      // createTopics answers false, not an error, when another process created the topic first.
+      if (toCreate.length > 0) await admin.createTopics({ topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitionsPerTopic ?? 12 })), waitForLeaders: true });
+      for (const topic of missing) this.existingTopics.add(topic);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 }
