@@ -26,7 +26,7 @@ export const CHURN_SPEC: ClassifierSpec = {
     ],
     limitations: [
       ...SIMULATED_DATA_LIMITATIONS,
-      'The 90-day head misses the 0.80 AUC target (≈0.70 on the holdout bank). What is observable at the cutoff limits it: in the simulated bank activity starts fading only 5–11 weeks before a customer leaves and 15% leave abruptly, so many leavers 2–3 months out still behave like everyone else. For comparison, the hidden churn-propensity trait the simulator draws (never a model input) reaches only ≈0.76 on the same rows. Use the 30-day head (AUC ≈0.89) where ranking quality matters; treat the 90-day head as a coarse, well-calibrated risk level.',
+      'Looking 2–3 months ahead works because most leavers in the simulated bank disengage slowly (activity fading over 2–5 months, salary and rent moved to the new bank and the balance drained, savings and credit card closed weeks before the checking account, complaints and fee or closing pages rising); 10% leave abruptly and are not foreseen. Real leavers may show fewer or other precursors: validate the 90-day head on real outcomes before relying on it beyond campaign target groups.',
       'Scores are calibrated (Platt) on a validation split of the training bank; recalibrate when the churn base rate changes.',
     ],
     fairness: { monitoredGroups: ['age_band', 'gender (where collected, monitoring only)'], note: 'Younger customers churn more often in the simulated bank by construction; compare AUC and calibration by band rather than score levels.' },

@@ -6,6 +6,7 @@ export { DEFAULT_LATE_TOLERANCE_MS, FeatureRegistry, FeatureRegistryError, creat
 export { DEFAULT_FEATURES, defaultFeatureRegistry } from './features/default-feature-registry';
 export type { PartitionProfileStoreOptions, ProfileStoreFootprint, StoreSizes } from './store/partition-profile-store';
 export { PartitionProfileStore } from './store/partition-profile-store';
+export { readFeatureColumns } from './store/feature-columns';
 export type { ProfileState } from './profile/profile-state';
 export { evolveProfile, initialProfile, profileOf } from './profile/profile-state';
 export { age } from './profile/customer-age';

@@ -239,11 +239,12 @@ describe('seed use case 5: a churn score above threshold puts the customer into 
     const lastEvents = new Map<string, string>();
     for (const id of ids) {
       await customer(id);
-      // A once active customer who went quiet, complained about fees and looked at how to leave.
+      // A once active customer who faded out (card use every other day, then every ninth), complained about fees and
+      // looked at how to leave.
       const history: JsonBody[] = [];
-      for (let day = 200; day > 100; day -= 2) {
+      for (let day = 200; day > 10; day -= day > 100 ? 2 : 9) {
         history.push(event(id, 'card_transaction', { cardId: `dc-${id}`, product: 'debit_card', amount: 20, currency: 'EUR', merchantCategory: '5411', channel: 'pos' }, day * DAY));
-        if (day % 3 === 0) history.push(event(id, 'login', { channel: 'app' }, day * DAY + 3_600_000));
+        if (day > 100 && day % 3 === 0) history.push(event(id, 'login', { channel: 'app' }, day * DAY + 3_600_000));
       }
       for (let i = 0; i < 3; i++) history.push(event(id, 'complaint_filed', { category: 'fees' }, (5 + i) * DAY));
       for (let i = 0; i < 6; i++) history.push(event(id, 'page_view', { channel: 'web', page: ['/help/fees', '/account/close', '/help/account-switch'][i % 3] }, (3 + i) * DAY));

@@ -1,5 +1,5 @@
 import { KairosError } from '@kairos/contracts';
-import { scoreInChunks, readSignatureFeatures } from '@kairos/scoring';
+import { encodeSegmentFeatures } from '@kairos/scoring';
 import type { BatchScoreRequest } from '../http/scoring-requests';
 import type { ScoringServiceOptions } from '../scoring-options';
 import type { LiveModelSet, LiveVersion } from './live-models';
@@ -45,17 +45,36 @@ export function liveVersion(live: LiveModelSet, modelId: string, version?: strin
   return chosen;
 }
 
-/** Scores of a population in chunks, with the members they belong to (index-aligned). */
-export async function scorePopulation(version: LiveVersion, members: readonly PopulationMember[], options: ScoringServiceOptions, nowMs: number): Promise<{ scores: Float32Array; refused: number }> {
-  const outputs = version.scorer.outputNames.length;
+/**
+ * Scores of a population in chunks, with the members they belong to (index-aligned). Members of one store in a row
+ * (the population walks store by store) are read a feature column at a time and encoded into one matrix per chunk;
+ * a refused customer scores NaN.
+ */
+export async function scorePopulation(version: LiveVersion, members: readonly PopulationMember[], _options: ScoringServiceOptions, nowMs: number): Promise<{ scores: Float32Array; refused: number }> {
+  const scorer = version.scorer;
+  const outputs = scorer.outputNames.length;
+  const width = scorer.encoder.width;
   const scores = new Float32Array(members.length * outputs);
+  const target = { encoder: scorer.encoder, matrix: new Float32Array(CHUNK * width), refused: new Uint8Array(CHUNK) };
+  const slots = new Int32Array(CHUNK);
   let refused = 0;
   let at = 0;
-  const requests = members.map((member) => ({ customerId: member.customerId, features: readSignatureFeatures(member.state, options.features, version.scorer.card.signature, nowMs), asOfMs: nowMs }));
-  for await (const batch of scoreInChunks(version.scorer, requests, CHUNK)) {
-    scores.set(batch.scores, at);
-    at += batch.scores.length;
-    refused += batch.refused;
+  while (at < members.length) {
+    const store = members[at].state.store;
+    let rows = 0;
+    while (rows < CHUNK && at + rows < members.length && members[at + rows].state.store === store) {
+      slots[rows] = members[at + rows].state.slot;
+      rows++;
+    }
+    encodeSegmentFeatures(store, slots.subarray(0, rows), nowMs, [target]);
+    const chunkScores = await scorer.scoreEncoded(target.matrix.subarray(0, rows * width), rows);
+    for (let row = 0; row < rows; row++) {
+      if (!target.refused[row]) continue;
+      chunkScores.fill(NaN, row * outputs, (row + 1) * outputs);
+      refused++;
+    }
+    scores.set(chunkScores.subarray(0, rows * outputs), at * outputs);
+    at += rows;
   }
   return { scores, refused };
 }

@@ -1,8 +1,11 @@
 import { round2 } from '../population/customer-plan';
+import { HOUR_MS } from '../time/simulated-time';
 import type { AccountState, CustomerRuntime } from './customer-runtime';
 import { CustomerDay, localInstant } from './daily-rhythm';
 
 const RENT_DAY = 3;
+/** Share of the positive checking balance a leaver moves to the new bank each month once the salary has moved. */
+const FUNDS_MOVED_SHARE = 0.5;
 const LOAN_DAY = 5;
 const LOAN_TERM_MONTHS = 48;
 
@@ -14,8 +17,14 @@ export function bookScheduledPayments(rt: CustomerRuntime, day: CustomerDay): vo
   const plan = rt.plan;
   const checking = rt.checking;
   if (!checking) return;
-  if (day.dayOfMonth === plan.payday) move(checking, plan.monthlyIncome);
-  if (day.dayOfMonth === RENT_DAY && plan.monthlyIncome >= 400) move(checking, -round2(plan.monthlyIncome * 0.35));
+  // A leaver's salary and rent standing order move to the new bank; on the old payday they move part of what is
+  // left over there too.
+  const salaryHere = day.dayMs + 12 * HOUR_MS < plan.salaryMovedAtMs;
+  if (day.dayOfMonth === plan.payday) {
+    if (salaryHere) move(checking, plan.monthlyIncome);
+    else if (checking.balance > 0) move(checking, -round2(checking.balance * FUNDS_MOVED_SHARE));
+  }
+  if (day.dayOfMonth === RENT_DAY && salaryHere && plan.monthlyIncome >= 400) move(checking, -round2(plan.monthlyIncome * 0.35));
   const savings = rt.savings;
   if (savings && day.dayOfMonth === (plan.payday % 28) + 1) {
     move(checking, -plan.monthlySavings);

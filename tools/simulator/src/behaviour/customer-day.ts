@@ -6,7 +6,7 @@ import { settleCreditCards, simulatePurchases } from './card-spending';
 import { CustomerRuntime, forgetLocksBefore } from './customer-runtime';
 import type { CustomerDay } from './daily-rhythm';
 import { simulateDigitalSessions } from './digital-sessions';
-import { closeAccounts, runAgenda } from './product-lifecycle';
+import { closeAccounts, closeSecondaryProducts, runAgenda } from './product-lifecycle';
 import { simulateServiceContacts } from './service-contacts';
 
 /** Activity stops this long before the customer closes the account. */
@@ -22,6 +22,7 @@ const scratchDay: { -readonly [K in keyof CustomerDay]: CustomerDay[K] } = {
   offsetMs: 0,
   activity: 1,
   declining: false,
+  leaving: 0,
 };
 
 /** Everything one customer does on one simulated (UTC) day. */
@@ -42,7 +43,9 @@ export function simulateCustomerDay(rt: CustomerRuntime, dayMs: number, weekday:
   day.offsetMs = utcOffsetMinutes(plan.zone, noonMs) * MINUTE_MS;
   day.activity = activityOn(plan, noonMs);
   day.declining = noonMs >= plan.declineFromMs;
+  day.leaving = leavingProgress(plan, noonMs);
   for (const card of rt.cards) forgetLocksBefore(card, dayMs);
+  if (plan.secondaryClosingAtMs >= dayMs && plan.secondaryClosingAtMs < endMs && plan.secondaryClosingAtMs > day.fromMs) closeSecondaryProducts(rt, plan.secondaryClosingAtMs);
   if (day.fromMs < day.untilMs) {
     settleCreditCards(rt, day);
     bookScheduledPayments(rt, day);
@@ -64,10 +67,14 @@ export function simulateCustomerDay(rt: CustomerRuntime, dayMs: number, weekday:
  */
 export function activityOn(plan: CustomerPlan, atMs: number): number {
   let activity = 1;
-  if (atMs >= plan.declineFromMs) {
-    const progress = Math.min(1, (atMs - plan.declineFromMs) / (plan.churnAtMs - plan.declineFromMs));
-    activity *= Math.max(0.08, 1 - 0.9 * Math.pow(progress, 0.8));
-  }
+  const leaving = leavingProgress(plan, atMs);
+  if (leaving > 0) activity *= Math.max(0.08, 1 - 0.9 * Math.pow(leaving, 0.8));
   if (atMs >= plan.dipFromMs && atMs < plan.dipToMs) activity *= plan.dipFactor;
   return activity;
+}
+
+/** Share of the leaver's decline behind them at `atMs`: 0 for everyone else and before it starts. */
+export function leavingProgress(plan: CustomerPlan, atMs: number): number {
+  if (atMs < plan.declineFromMs) return 0;
+  return Math.min(1, (atMs - plan.declineFromMs) / (plan.churnAtMs - plan.declineFromMs));
 }

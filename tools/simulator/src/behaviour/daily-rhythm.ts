@@ -17,6 +17,8 @@ export interface CustomerDay {
   readonly activity: number;
   /** The customer is drifting away (the weeks before closing the account). */
   readonly declining: boolean;
+  /** How far the drift has got: 0 before it starts, rising to 1 at the closing. */
+  readonly leaving: number;
 }
 
 /** Cumulative weights of local hours 0-23 for each kind of activity. */

@@ -20,7 +20,9 @@ const LEAVING_PAGES = ['/help/fees', '/help/account-switch', '/account/close', '
 const INTENT_PAGE_SHARE = 0.6;
 /** Someone weighing a product logs in more often to read about it. */
 const INTENT_SESSION_FACTOR = 1.6;
-const LEAVING_PAGE_SHARE = 0.15;
+/** Share of a leaver's page views on fee, switching and closing pages, growing from the first to the last day. */
+const LEAVING_PAGE_SHARE_FIRST = 0.04;
+const LEAVING_PAGE_SHARE_LAST = 0.25;
 
 /** Logins to web or app, each followed by a few page views; pages reveal product interest and intent to leave. */
 export function simulateDigitalSessions(rt: CustomerRuntime, day: CustomerDay): void {
@@ -54,6 +56,6 @@ function pageFor(rt: CustomerRuntime, day: CustomerDay, at: number): string {
   for (const intent of rt.intents) {
     if (at >= intent.fromMs && at < intent.toMs && rt.rng.chance(INTENT_PAGE_SHARE)) return intent.page;
   }
-  if (day.declining && rt.rng.chance(LEAVING_PAGE_SHARE)) return rt.rng.pick(LEAVING_PAGES);
+  if (day.declining && rt.rng.chance(LEAVING_PAGE_SHARE_FIRST + (LEAVING_PAGE_SHARE_LAST - LEAVING_PAGE_SHARE_FIRST) * day.leaving)) return rt.rng.pick(LEAVING_PAGES);
   return rt.rng.pick(EVERYDAY_PAGES);
 }

@@ -9,6 +9,8 @@ export function runAgenda(rt: CustomerRuntime, untilMs: number): void {
     const item = rt.agenda.shift()!;
     // A customer who has left opens nothing any more.
     if (item.atMs >= rt.plan.churnAtMs) continue;
+    // Nor does one on the way out: the product pages they read stay unanswered.
+    if (item.kind === 'open' && !item.product.initial && item.atMs >= rt.plan.declineFromMs) continue;
     switch (item.kind) {
       case 'register':
         registerCustomer(rt, item.atMs);
@@ -99,6 +101,23 @@ export function closeAccounts(rt: CustomerRuntime, atMs: number): void {
   if (rt.savings) rt.emit((at += MINUTE_MS), 'product_closed', 'core-banking', { product: 'savings_account', productId: rt.savings.productId, reason: 'customer_request' });
   if (rt.checking) rt.emit(atMs, 'product_closed', 'core-banking', { product: 'checking_account', productId: rt.checking.productId, reason: rt.plan.closeReason });
   rt.closed = true;
+}
+
+/**
+ * Part-way through leaving, the customer closes the savings account (the funds go to the new bank) and the credit
+ * card; the checking account and its debit card stay until the end.
+ */
+export function closeSecondaryProducts(rt: CustomerRuntime, atMs: number): void {
+  let at = atMs;
+  for (const card of rt.cards) {
+    if (card.closed || card.product !== 'credit_card' || card.openedAtMs >= atMs) continue;
+    card.closed = true;
+    rt.emit((at += MINUTE_MS), 'product_closed', 'core-banking', { product: card.product, productId: card.cardId, reason: 'customer_request' });
+  }
+  if (rt.savings) {
+    rt.emit((at += MINUTE_MS), 'product_closed', 'core-banking', { product: 'savings_account', productId: rt.savings.productId, reason: 'customer_request' });
+    rt.savings = null;
+  }
 }
 
 /** A loan taken after overdrawing the credit card pays the card off. */

@@ -6,8 +6,8 @@ type ComplaintCategory = 'fees' | 'service' | 'product' | 'fraud' | 'other';
 const USUAL_COMPLAINTS: readonly ComplaintCategory[] = ['fees', 'fees', 'service', 'service', 'service', 'product', 'product', 'fraud', 'other', 'other'];
 const LEAVING_COMPLAINTS: readonly ComplaintCategory[] = ['fees', 'fees', 'fees', 'fees', 'service', 'service', 'service', 'product', 'product', 'other'];
 const COMPLAINT_CHANNELS = ['call_center', 'email', 'branch', 'web'] as const;
-/** Customers on their way out complain far more often. */
-const LEAVING_COMPLAINT_FACTOR = 10;
+/** Customers on their way out complain more and more often: up to this many times their usual rate at the end. */
+const LEAVING_COMPLAINT_FACTOR = 12;
 
 /** Hotline calls and complaints; most calls are routine, complaints concentrate before a customer leaves. */
 export function simulateServiceContacts(rt: CustomerRuntime, day: CustomerDay): void {
@@ -19,7 +19,7 @@ export function simulateServiceContacts(rt: CustomerRuntime, day: CustomerDay): 
     const ivr = rt.rng.chance(0.3);
     rt.emit(at, 'call_started', ivr ? 'ivr' : 'call-center', { channel: ivr ? 'ivr' : 'call_center' });
   }
-  const complaints = rt.rng.poisson(plan.complaintsPerDay * (day.declining ? LEAVING_COMPLAINT_FACTOR : 1));
+  const complaints = rt.rng.poisson(plan.complaintsPerDay * (day.declining ? 2 + (LEAVING_COMPLAINT_FACTOR - 2) * day.leaving : 1));
   for (let i = 0; i < complaints; i++) {
     const at = sampleInstant(rt, day, OFFICE_HOURS);
     if (at < 0) continue;

@@ -46,6 +46,10 @@ export interface CustomerPlan {
   readonly churnAtMs: number;
   readonly closeReason: string;
   readonly declineFromMs: number;
+  /** A leaver has the salary paid to the new bank from here on and moves funds out on each former payday. */
+  readonly salaryMovedAtMs: number;
+  /** A leaver closes the savings account and the credit card here, weeks before the checking account (Infinity: at the end). */
+  readonly secondaryClosingAtMs: number;
   readonly dipFromMs: number;
   readonly dipToMs: number;
   readonly dipFactor: number;
@@ -105,6 +109,12 @@ const ADULT_AGE_BANDS: readonly [number, number, number][] = [
 ];
 const ADULT_BAND_CUMULATIVE = cumulative(ADULT_AGE_BANDS.map((b) => b[2]));
 
+/** Leavers who close without fading out first. */
+const ABRUPT_LEAVER_SHARE = 0.1;
+/** Salts the seed of the leaver-journey streams (independent of the plan and runtime streams). */
+const LEAVER_JOURNEY_SALT = 0x1ea7e5;
+/** The longest a leaver's disengagement lasts before the checking account is closed. */
+const LONGEST_DECLINE_DAYS = 150;
 const CLOSE_REASONS = ['moved_to_competitor', 'fees', 'dissatisfied_with_service', 'no_longer_needed'] as const;
 const BROWSABLE: readonly SimulatedProductKind[] = ['savings_account', 'credit_card', 'installment_loan', 'debit_card'];
 const YEAR_MS = 365.25 * DAY_MS;
@@ -175,9 +185,12 @@ export function planCustomer(options: ResolvedSimulationOptions, index: number):
   const churnPropensity = 1 - Math.exp(-monthlyHazard);
   const earliestChurnMs = Math.max(startMs + DAY_MS, registeredAtMs + 30 * DAY_MS);
   const churnCandidateMs = earliestChurnMs + rng.exponential(30 / Math.max(monthlyHazard, 1e-9)) * DAY_MS;
-  const churnAtMs = churnCandidateMs < endMs + 120 * DAY_MS ? atLocalTime(rng, zone, dayOf(churnCandidateMs), 9, 19) : Infinity;
-  const abrupt = rng.chance(0.15);
-  const declineDays = abrupt ? rng.range(1, 5) : rng.range(35, 75);
+  // Closings planned up to the longest disengagement after the end, so every leaver's decline is in the window.
+  const churnAtMs = churnCandidateMs < endMs + LONGEST_DECLINE_DAYS * DAY_MS ? atLocalTime(rng, zone, dayOf(churnCandidateMs), 9, 19) : Infinity;
+  // Most leavers disengage over months (switching banks is a slow decision); a few leave abruptly (moving abroad,
+  // a bank-switch service doing it all at once).
+  const abrupt = rng.chance(ABRUPT_LEAVER_SHARE);
+  const declineDays = abrupt ? rng.range(1, 5) : rng.range(60, LONGEST_DECLINE_DAYS);
   const declineFromMs = churnAtMs - declineDays * DAY_MS;
   const closeReason = rng.pick(CLOSE_REASONS);
 
@@ -299,6 +312,14 @@ export function planCustomer(options: ResolvedSimulationOptions, index: number):
   const deviceIds: string[] = [];
   for (let i = 0; i < deviceCount; i++) deviceIds.push(deviceIdFor(seed, index, i));
 
+  // The leaver's journey, from a stream of its own so that the rest of the plan (and every non-leaver) stays as it
+  // was: the salary moves to the new bank part-way through the decline, and most leavers close savings and credit
+  // card some weeks before the checking account.
+  const journey = new SeededRandom(seed ^ LEAVER_JOURNEY_SALT, index);
+  const salaryMovedAtMs = churnAtMs - declineDays * journey.range(0.1, 0.7) * DAY_MS;
+  const closesEarly = Number.isFinite(churnAtMs) && !abrupt && journey.chance(0.7);
+  const secondaryClosingAtMs = closesEarly ? atLocalTime(journey, zone, dayOf(churnAtMs - declineDays * journey.range(0.15, 0.6) * DAY_MS), 9, 19) : Infinity;
+
   const young = ageAtStart < 35;
   return {
     index,
@@ -310,6 +331,8 @@ export function planCustomer(options: ResolvedSimulationOptions, index: number):
     churnAtMs,
     closeReason,
     declineFromMs,
+    salaryMovedAtMs,
+    secondaryClosingAtMs,
     dipFromMs,
     dipToMs,
     dipFactor,

@@ -184,6 +184,36 @@ describe('seed use cases in a 90-day run', () => {
     expect(churnerComplaints / churnerDays).toBeGreaterThan((3 * otherComplaints) / otherDays);
   });
 
+  it('5: most leavers close savings or credit card weeks ahead and drain the checking account; customers who stay close nothing', () => {
+    const { startMs } = result.options;
+    let leavers = 0;
+    let closedEarly = 0;
+    let drained = 0;
+    let othersClosing = 0;
+    for (const label of result.labels) {
+      const events = byCustomer.get(label.customerId)!;
+      const secondaryClosings = events.filter((e) => e.event.type === 'product_closed' && dataOf(e.event, 'product_closed').product !== 'checking_account');
+      if (!label.churned) {
+        const customer = result.customers.find((c) => c.customerId === label.customerId)!;
+        if (customer.traits.plannedChurnAt === null && secondaryClosings.length > 0) othersClosing++;
+        continue;
+      }
+      const closeMs = Date.parse(label.churnedAt!);
+      // Only leavers whose last two months are simulated and who held savings or a credit card.
+      if (closeMs < startMs + 60 * DAY_MS || secondaryClosings.length === 0) continue;
+      leavers++;
+      if (secondaryClosings.some((e) => e.at < closeMs - 7 * DAY_MS)) closedEarly++;
+      const checkingBalances = events.filter((e) => e.event.type === 'balance_changed' && dataOf(e.event, 'balance_changed').product === 'checking_account');
+      const before = checkingBalances.filter((e) => e.at < closeMs - 50 * DAY_MS).pop();
+      const last = checkingBalances[checkingBalances.length - 1];
+      if (before && dataOf(last.event, 'balance_changed').balance < dataOf(before.event, 'balance_changed').balance) drained++;
+    }
+    expect(leavers).toBeGreaterThanOrEqual(8);
+    expect(closedEarly / leavers).toBeGreaterThan(0.3);
+    expect(drained / leavers).toBeGreaterThan(0.6);
+    expect(othersClosing).toBe(0);
+  });
+
   it('5: nobody acts after closing the checking account', () => {
     for (const label of result.labels.filter((l) => l.churned)) {
       const events = byCustomer.get(label.customerId)!;
