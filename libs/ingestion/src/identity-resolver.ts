@@ -36,7 +36,10 @@ export class IdentityResolver {
 
   /** Identifiers the bound events of a batch carried: parked events waiting for them can now be released. */
   static linkedRefs(events: readonly CustomerEvent[]): IdentifierRef[] {
-    return events.flatMap((event) => identifierRefs(event.identifiers));
+    const refs: IdentifierRef[] = [];
+    // Most events carry no identifiers: skipped without the per-event array a flatMap would allocate.
+    for (const event of events) if (event.identifiers !== undefined) refs.push(...identifierRefs(event.identifiers));
+    return refs;
   }
 
   private remember(ref: IdentifierRef, customerId: string): void {

@@ -1,13 +1,16 @@
-import { CustomerEvent, EventValidationPolicy, KairosError, validateIncomingEvent } from '@kairos/contracts';
+import { CustomerEvent, EventValidationPolicy, EventValidationResult, KairosError, validateIncomingEvent } from '@kairos/contracts';
 import type { EventLog } from '@kairos/event-log';
 import type { KairosMetrics, Logger } from '@kairos/observability';
 import type { IdentityRepository } from '@kairos/persistence';
 import type { PersonalDataSealer } from '@kairos/privacy';
+import { CompiledEventValidator } from './compiled-event-validation';
 import { IdentityResolver } from './identity-resolver';
 import type { IngestionResult, RejectedEvent } from './ingestion-result';
 import { PersonalDataSealing } from './personal-data-sealing';
 
 export const MAX_EVENTS_PER_REQUEST = 1_000;
+
+const NO_PATH: readonly PropertyKey[] = [];
 
 /**
  * Accepts events from every edge (HTTP, source topic, simulator). Each event of a batch is accepted or rejected
@@ -17,6 +20,7 @@ export const MAX_EVENTS_PER_REQUEST = 1_000;
 export class IngestionService {
   private readonly resolver: IdentityResolver;
   private readonly sealing: PersonalDataSealing;
+  private readonly validator = new CompiledEventValidator();
 
   /**
    * `sealer` seals the personal fields of events (PERSONAL_FIELDS) with the customer's data key before anything is
@@ -50,8 +54,7 @@ export class IngestionService {
     const unboundAt: number[] = [];
 
     for (let index = 0; index < rawEvents.length; index++) {
-      const prefix = pathPrefix.length === 0 ? [] : [...pathPrefix, index];
-      const result = validateIncomingEvent(rawEvents[index], receivedAtMs, this.policy, prefix);
+      const result = this.validate(rawEvents[index], receivedAtMs, pathPrefix, index);
       if (!result.ok) {
         rejected.push({ index, issues: result.issues });
         this.metrics.eventsRejected.inc({ rule: result.issues[0]?.rule ?? 'unknown' });
@@ -59,8 +62,19 @@ export class IngestionService {
       }
       const { event } = result;
       if (event.customerId !== undefined && event.identifiers === undefined) {
-        // The common case needs no identity lookup: bound directly, without a trip through the resolver.
-        bound.push({ ...event, customerId: event.customerId, occurredAtMs: result.occurredAtMs, receivedAtMs });
+        // The common case needs no identity lookup: bound directly, without a trip through the resolver. Built as
+        // one literal in the envelope's field order: every such event shares one object shape (cheap to store,
+        // serialise and fold), and its JSON is the same as a copy of the validated event's.
+        bound.push({
+          id: event.id,
+          type: event.type,
+          customerId: event.customerId,
+          occurredAt: event.occurredAt,
+          source: event.source,
+          data: event.data,
+          occurredAtMs: result.occurredAtMs,
+          receivedAtMs,
+        });
         boundAt.push(index);
         continue;
       }
@@ -95,6 +109,16 @@ export class IngestionService {
     this.metrics.eventsDuplicate.inc(duplicates);
     this.metrics.eventsParked.inc(parked);
     return { accepted: accepted + parked, duplicates, parked, rejected };
+  }
+
+  /**
+   * Validates without building the event's path in its batch; only a rejected event is validated again with it.
+   * Validation is a pure function of the event and the clock reading, so the second pass finds the same issues.
+   */
+  private validate(raw: unknown, receivedAtMs: number, pathPrefix: readonly PropertyKey[], index: number): EventValidationResult {
+    const result = this.validator.validate(raw, receivedAtMs, this.policy, NO_PATH);
+    if (result.ok || pathPrefix.length === 0) return result;
+    return validateIncomingEvent(raw, receivedAtMs, this.policy, [...pathPrefix, index]);
   }
 
   /** Parks events whose customer is not known yet; ids already parked or already logged count as duplicates. */

@@ -141,7 +141,7 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
       // Art. 17: what fired for an erased customer and is not out yet is not sent.
       if (event.type === 'customer_erased') state.pending = state.pending.filter((pending) => pending.fire.customerId !== event.customerId);
       const triggers = this.watched.get(event.type);
-      if (triggers) state.traces.add(event.id, { stage: 'triggers_evaluated', at: null, detail: { triggers, offset: record.offset } });
+      if (triggers) state.traces.addEvaluated(event.id, triggers, record.offset);
     }
     this.enqueue(state, fires);
     await this.settle(state);

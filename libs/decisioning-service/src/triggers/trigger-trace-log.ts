@@ -6,9 +6,22 @@ import type { TraceContributor, TraceStage } from '@kairos/customer-state';
  * trigger, occasion, decision and action ids only — never a customer id or personal data.
  */
 export class TriggerTraceLog {
+  /** Stages other than `triggers_evaluated` (fires, decisions, actions), per event: few events have any. */
   private readonly byEvent = new Map<string, TraceStage[]>();
+  /**
+   * `triggers_evaluated` of the newest `limit` events, as a ring of columns: it is recorded for every event a
+   * trigger listens to and read only by the trace endpoint, so recording allocates nothing and reading scans.
+   */
+  private readonly evaluatedIds: (string | null)[];
+  private readonly evaluatedTriggers: (string | null)[];
+  private readonly evaluatedOffsets: Float64Array;
+  private nextSlot = 0;
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number) {
+    this.evaluatedIds = new Array<string | null>(limit).fill(null);
+    this.evaluatedTriggers = new Array<string | null>(limit).fill(null);
+    this.evaluatedOffsets = new Float64Array(limit);
+  }
 
   add(eventId: string, stage: TraceStage): void {
     let stages = this.byEvent.get(eventId);
@@ -19,12 +32,36 @@ export class TriggerTraceLog {
     stages.push(stage);
   }
 
-  stagesFor(eventId: string): readonly TraceStage[] {
-    return this.byEvent.get(eventId) ?? [];
+  /** Which triggers read the event (comma-separated ids) at its offset; recorded before any other stage of it. */
+  addEvaluated(eventId: string, triggers: string, offset: number): void {
+    if (this.limit === 0) return;
+    const slot = this.nextSlot;
+    this.evaluatedIds[slot] = eventId;
+    this.evaluatedTriggers[slot] = triggers;
+    this.evaluatedOffsets[slot] = offset;
+    this.nextSlot = slot + 1 === this.limit ? 0 : slot + 1;
   }
 
+  stagesFor(eventId: string): readonly TraceStage[] {
+    const stages = this.byEvent.get(eventId) ?? [];
+    const slot = this.evaluatedSlotOf(eventId);
+    if (slot < 0) return stages;
+    const evaluated: TraceStage = { stage: 'triggers_evaluated', at: null, detail: { triggers: this.evaluatedTriggers[slot]!, offset: this.evaluatedOffsets[slot] } };
+    return [evaluated, ...stages];
+  }
+
+  /** Events with stages other than `triggers_evaluated` in the window. */
   get size(): number {
     return this.byEvent.size;
+  }
+
+  /** Scans newest first, so an id evaluated twice shows its latest evaluation. */
+  private evaluatedSlotOf(eventId: string): number {
+    for (let back = 1; back <= this.limit; back++) {
+      const slot = (this.nextSlot - back + this.limit) % this.limit;
+      if (this.evaluatedIds[slot] === eventId) return slot;
+    }
+    return -1;
   }
 }
 

@@ -67,6 +67,12 @@ export function openLogDatabase(dbPath: string, options: { readonly: boolean; sy
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    // Appends insert into three B-trees (offset, id, customer): the writer keeps their pages in memory (64 MiB
+    // instead of 2) and checkpoints every 4,000 pages (16 MiB of WAL) instead of 1,000, so a hot index page is
+    // copied back to the file once for many commits. Durability is unchanged: every commit is fsynced in the WAL.
+    // The page size stays 4 KiB: larger pages made every small commit write (and fsync) more WAL.
+    db.pragma('cache_size = -65536');
+    db.pragma('wal_autocheckpoint = 4000');
   }
   db.pragma('busy_timeout = 5000');
   return db;

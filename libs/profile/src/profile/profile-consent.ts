@@ -29,24 +29,42 @@ export function foldConsent(store: PartitionProfileStore, slot: number, event: C
   if (offset >= 0) f64[f + F_CONSENT_OFFSET] = offset;
 }
 
+/** Read once: the catalog lists are module re-exports, and the hot path reads them per customer. */
+const PURPOSES = CONSENT_PURPOSES;
+const DIRECT_MARKETING = OBJECTION_SCOPES.indexOf('direct_marketing');
+const PROFILING = OBJECTION_SCOPES.indexOf('profiling');
+
+/**
+ * Decoded purpose cells, shared (frozen) per bit pattern: the rescoring on every applied batch reads consent once
+ * per customer, and decoding the same few patterns again each time was a tenth of the ingestion thread.
+ */
+const decodedCells = new Map<number, PurposeConsent>();
+
+function purposeConsentOf(bits: number): PurposeConsent {
+  let decoded = decodedCells.get(bits);
+  if (decoded === undefined) {
+    decoded = Object.freeze(Object.fromEntries(CONSENT_SCOPES.map((scope, s) => [scope, CONSENT_STATUSES[(bits >>> (s * STATUS_BITS)) & STATUS_MASK]])) as PurposeConsent);
+    decodedCells.set(bits, decoded);
+  }
+  return decoded;
+}
+
 /** The consent state of a profile, as `may` reads it. */
 export function consentState(state: ProfileState): ConsentState {
   const { rows } = state.store;
   const purposes = {} as Record<(typeof CONSENT_PURPOSES)[number], PurposeConsent>;
-  CONSENT_PURPOSES.forEach((purpose, index) => {
-    const bits = rows.i32At(state.slot, I_CONSENT + index);
-    purposes[purpose] = Object.fromEntries(CONSENT_SCOPES.map((scope, s) => [scope, CONSENT_STATUSES[(bits >>> (s * STATUS_BITS)) & STATUS_MASK]])) as PurposeConsent;
-  });
-  const objectionAt = (index: number) => {
-    const offset = rows.f64At(state.slot, F_OBJECTIONS + index);
-    return offset === offset ? offset : null;
-  };
+  for (let index = 0; index < PURPOSES.length; index++) purposes[PURPOSES[index]] = purposeConsentOf(rows.i32At(state.slot, I_CONSENT + index));
   return {
     erased: false,
     asOfOffset: rows.f64At(state.slot, F_CONSENT_OFFSET),
     purposes,
-    objections: { direct_marketing: objectionAt(OBJECTION_SCOPES.indexOf('direct_marketing')), profiling: objectionAt(OBJECTION_SCOPES.indexOf('profiling')) },
+    objections: { direct_marketing: objectionAt(state, DIRECT_MARKETING), profiling: objectionAt(state, PROFILING) },
   };
+}
+
+function objectionAt(state: ProfileState, index: number): number | null {
+  const offset = state.store.rows.f64At(state.slot, F_OBJECTIONS + index);
+  return offset === offset ? offset : null;
 }
 
 /** Whether a snapshot's consent cell holds only valid status codes in its scope bits. */
