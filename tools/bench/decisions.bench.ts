@@ -6,16 +6,21 @@
  * in both durability modes (the reply waits for the commit, or trails it by a bounded window). The machine's fsync
  * tail is measured beside it, since the audit commit waits for it.
  * Usage: node -r @swc-node/register tools/bench/decisions.bench.ts [ratePerSecond] [seconds] [customers]
+ * Env: BENCH_DECISION_MODES=sync,trailing (which durability modes to run); BENCH_CPU_PROF_DIR=<dir> writes a CPU
+ * profile of the platform process per mode (node --cpu-prof) for finding where a decision's time goes.
  */
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { approveDemoContent } from '@kairos/runtime';
 import { requestJson, startPlatformProcess } from '@kairos/testing';
 
 const RATE = Number(process.argv[2] ?? 1_000);
 const SECONDS = Number(process.argv[3] ?? 20);
 const CUSTOMERS = Number(process.argv[4] ?? 2_000);
 const DAY = 86_400_000;
+const MODES = (process.env['BENCH_DECISION_MODES'] ?? 'sync,trailing').split(',') as ('sync' | 'trailing')[];
+const CPU_PROF_DIR = process.env['BENCH_CPU_PROF_DIR'];
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -45,10 +50,39 @@ async function loadPopulation(baseUrl: string): Promise<void> {
     const reply = await requestJson(baseUrl, 'POST', '/v1/events', { apiKey: 'demo-channel', body: { events: events.slice(i, i + 1_000) } });
     if (reply.status !== 202) throw new Error(`loading the population answered ${reply.status}`);
   }
-  for (let i = 0; i < CUSTOMERS; i += 2) {
-    const change = { purpose: 'marketing', status: 'given', method: 'app', capturedAt: new Date().toISOString(), noticeId: 'n-1', noticeVersion: '1', evidenceRef: `ev-${i}` };
-    await requestJson(baseUrl, 'PUT', `/v1/customers/bench-d-${i}/consents`, { apiKey: 'demo-dpo', body: change });
+  // Every customer may be scored (the shipped models' purpose); half also take marketing offers.
+  const consent = async (i: number, purpose: string) => {
+    const change = { purpose, status: 'given', method: 'app', capturedAt: new Date().toISOString(), noticeId: 'n-1', noticeVersion: '1', evidenceRef: `ev-${purpose}-${i}` };
+    const reply = await requestJson(baseUrl, 'PUT', `/v1/customers/bench-d-${i}/consents`, { apiKey: 'demo-dpo', body: change });
+    if (reply.status >= 300) throw new Error(`consent answered ${reply.status}`);
+  };
+  for (let i = 0; i < CUSTOMERS; i += 16) {
+    const batch = Array.from({ length: Math.min(16, CUSTOMERS - i) }, (_, k) => i + k);
+    await Promise.all(batch.map((c) => consent(c, 'ai_personalization')));
+    await Promise.all(batch.filter((c) => c % 2 === 0).map((c) => consent(c, 'marketing')));
   }
+  // Without approved content every action would be suppressed before arbitration.
+  await approveDemoContent(baseUrl);
+}
+
+/**
+ * What one decision did, from its audit record: the models it scored (with attributions) and the actions it
+ * ranked, so a run that scores nothing (no consent, no models) is visible as such.
+ */
+async function sampleDecision(baseUrl: string): Promise<unknown> {
+  const reply = await requestJson(baseUrl, 'POST', '/v1/decisions', { apiKey: 'demo-channel-app', body: { customerId: 'bench-d-0', channel: 'app', context: { placement: 'home' } } });
+  if (reply.status !== 200) return { decisionStatus: reply.status };
+  const decisionId = (reply.body as { decisionId: string }).decisionId;
+  // In trailing mode the record may commit just after the reply: ask again for up to a second.
+  let read = await requestJson(baseUrl, 'GET', `/v1/decisions/${decisionId}`, { apiKey: 'demo-dpo' });
+  for (let attempt = 0; read.status === 404 && attempt < 20; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    read = await requestJson(baseUrl, 'GET', `/v1/decisions/${decisionId}`, { apiKey: 'demo-dpo' });
+  }
+  const record = (read.body as { record?: { logic: { models: { attributions?: unknown[] }[] }; output: { actions: unknown[]; suppressed?: unknown[] } } }).record;
+  if (read.status !== 200 || !record) return { recordStatus: read.status };
+  const models = record.logic.models;
+  return { models: models.length, attributed: models.filter((m) => (m.attributions?.length ?? 0) > 0).length, actions: record.output.actions.length, suppressed: record.output.suppressed?.length ?? 0 };
 }
 
 /** One open-loop run: `RATE` requests per second for `SECONDS`, latency from each request's scheduled time. */
@@ -96,6 +130,18 @@ async function openLoop(baseUrl: string): Promise<{ sent: number; ok: number; er
   };
 }
 
+/** User + system CPU seconds of a process so far (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** The fsync tail of this disk: 2,000 small appends, each followed by fsync (what a group commit waits for). */
 function fsyncTail(dir: string): { p50: number; p99: number; p9999: number; max: number } {
   const fd = openSync(join(dir, 'fsync-probe'), 'w');
@@ -115,14 +161,20 @@ function fsyncTail(dir: string): { p50: number; p99: number; p9999: number; max:
 
 async function runMode(mode: 'sync' | 'trailing'): Promise<unknown> {
   const dataDir = mkdtempSync(join(tmpdir(), `kairos-bench-decisions-${mode}-`));
-  const platform = await startPlatformProcess({ dataDir, env: { LOG_LEVEL: 'error', KAIROS_DECISION_AUDIT_MODE: mode }, timeoutMs: 120_000 });
+  const nodeArgs = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`, `--cpu-prof-name=decisions-${mode}.cpuprofile`] : [];
+  const platform = await startPlatformProcess({ dataDir, env: { LOG_LEVEL: 'error', KAIROS_DECISION_AUDIT_MODE: mode }, timeoutMs: 120_000, nodeArgs });
   try {
     await loadPopulation(platform.baseUrl);
     // Warm-up: JIT, model runners, connection pool.
     for (let i = 0; i < 500; i++) {
       await requestJson(platform.baseUrl, 'POST', '/v1/decisions', { apiKey: 'demo-channel-app', body: { customerId: `bench-d-${i % CUSTOMERS}`, channel: 'app' } });
     }
-    return { mode, ...(await openLoop(platform.baseUrl)) };
+    const sample = await sampleDecision(platform.baseUrl);
+    const cpuBefore = cpuSeconds(platform.child.pid);
+    const run = await openLoop(platform.baseUrl);
+    // CPU the platform spent per answered decision: what capacity depends on, and steadier than latency on a busy machine.
+    const cpuMsPerDecision = Math.round(((cpuSeconds(platform.child.pid) - cpuBefore) * 1_000_000) / Math.max(1, run.ok)) / 1_000;
+    return { mode, sample, ...run, platformCpuMsPerDecision: cpuMsPerDecision };
   } finally {
     await platform.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
@@ -133,8 +185,9 @@ async function main() {
   const probeDir = mkdtempSync(join(tmpdir(), 'kairos-fsync-'));
   const fsync = fsyncTail(probeDir);
   rmSync(probeDir, { recursive: true, force: true });
-  const results = [await runMode('sync'), await runMode('trailing')];
-  console.log(JSON.stringify({ benchmark: 'decision API, open loop', ratePerSecond: RATE, seconds: SECONDS, customers: CUSTOMERS, fsyncMs: fsync, results }, null, 2));
+  const results: unknown[] = [];
+  for (const mode of MODES) results.push(await runMode(mode));
+  console.log(JSON.stringify({ benchmark: 'decision API, open loop', loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), ratePerSecond: RATE, seconds: SECONDS, customers: CUSTOMERS, fsyncMs: fsync, results }, null, 2));
 }
 
 void main();

@@ -13,6 +13,7 @@ export { DEMO_API_KEYS, type DemoApiKey } from './api-keys/demo-api-keys';
 export { JwtVerifier, type JwtVerifierOptions } from './jwt/jwt-verifier';
 export { AccessModule } from './nest/access.module';
 export type { AccessModuleOptions, DenialReason, DeniedRoute, DenialSink } from './nest/access-options';
+export { SOLE_STORE_API_KEY_CACHE_TTL_MS } from './nest/access-options';
 export { RequirePermission, type RoutePermission } from './nest/require-permission.decorator';
 export { CurrentPrincipal, CurrentAbility } from './nest/current-principal.decorator';
 export { accessContextOf, type AccessContext } from './nest/access-context';

@@ -1,5 +1,7 @@
 // Features the shipped models read (to be folded by the serving registry as well).
 export { SCORING_FEATURES, scoringFeatureRegistry } from './features/scoring-features';
+export type { SegmentModelMatrix } from './features/segment-feature-matrix';
+export { encodeSegmentFeatures } from './features/segment-feature-matrix';
 
 // Point-in-time datasets.
 export type { DatasetRow, PointInTimeDataset, PointInTimeOptions } from './datasets/point-in-time-dataset';
@@ -54,6 +56,7 @@ export type { OnnxRunnerOptions } from './onnx/onnx-runner';
 export { OnnxRunner } from './onnx/onnx-runner';
 export type { OnnxAttribute, OnnxFloatTensor, OnnxGraph, OnnxModelOptions, OnnxNode, OnnxValueInfo } from './onnx/onnx-model-writer';
 export { encodeOnnxModel } from './onnx/onnx-model-writer';
+export { logisticRegressionOnnx } from './onnx/logistic-regression-onnx';
 
 // Explanations.
 export type { ColumnAttributions } from './explain/integrated-gradients';

@@ -7,7 +7,7 @@ import { JwtVerifier } from '../jwt/jwt-verifier';
 import { loadPolicyFile, type ValidatedPolicy } from '../policy/policy-loader';
 import { AccessGuard } from './access.guard';
 import { resolveAccessSettings } from './access-settings';
-import { ACCESS_MODULE_OPTIONS, type AccessModuleOptions } from './access-options';
+import { ACCESS_MODULE_OPTIONS, DEFAULT_API_KEY_CACHE_TTL_MS, type AccessModuleOptions } from './access-options';
 
 /**
  * Authentication (API keys, JWT) and authorization (CASL, policies as data) for every HTTP route. forRoot registers
@@ -31,7 +31,7 @@ export class AccessModule {
               store: options.apiKeyStore,
               pepper: settings.pepper,
               demoKeysAllowed: settings.demoKeysAllowed,
-              positiveCacheTtlMs: options.apiKeyCacheTtlMs ?? 0,
+              positiveCacheTtlMs: options.apiKeyCacheTtlMs ?? DEFAULT_API_KEY_CACHE_TTL_MS,
             });
             if (settings.demoKeysAllowed && options.seedDemoKeys !== false) await service.seedDemoKeys();
             return service;

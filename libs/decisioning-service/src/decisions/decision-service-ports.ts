@@ -1,6 +1,6 @@
 import type { ExplanationLocale } from '@kairos/audit';
 import type { ConsentPolicy } from '@kairos/consent';
-import type { ActionCatalog, CapacityPort } from '@kairos/decisioning';
+import type { ActionCatalog, CapacityPort, FeatureSource, ModelScore } from '@kairos/decisioning';
 import type { Logger } from '@kairos/observability';
 import type { FeatureRegistry, FeatureValue, PartitionProfileStore } from '@kairos/profile';
 import type { AuditTrail } from '@kairos/audit';
@@ -68,8 +68,30 @@ export interface DecisionAuditSettings {
 
 export const DEFAULT_DECISION_AUDIT_SETTINGS: DecisionAuditSettings = { mode: 'sync', trailingMaxMs: 50, trailingMaxRecords: 256 };
 
+/**
+ * A score source with models that cannot score synchronously (ONNX: a native session behind a promise). `prepare`
+ * scores those before the decision (null: nothing to await); the synchronous `scoresFor` then takes the prepared
+ * scores and checks consent again at decision time. The scoring module's ModelScoreSource is one.
+ */
+export interface PreparingScoreSource<Prepared = unknown> extends ScoreSource {
+  prepare(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean): Promise<Prepared> | null;
+  scoresFor(
+    customerId: string,
+    features: FeatureSource,
+    nowMs: number,
+    allowed: (purpose: string) => boolean,
+    models?: ReadonlySet<string>,
+    prepared?: Prepared | null,
+  ): Readonly<Record<string, ModelScore>>;
+}
+
+export function isPreparingScoreSource(source: ScoreSource): source is PreparingScoreSource {
+  return typeof (source as Partial<PreparingScoreSource>).prepare === 'function';
+}
+
 /** Optional sources: each is supplied by the module that owns it; absent ones are simply not read. */
 export interface DecisionSourcePorts {
+  /** Synchronous scores; a `PreparingScoreSource` also gets its asynchronous models scored before the decision. */
   readonly scores?: ScoreSource;
   readonly rules?: RuleSource;
   readonly triggers?: TriggerContextSource;

@@ -5,7 +5,7 @@ import { decide, decisionAuditDraft, type DecisionOutcome, type DecisionRequest 
 import { profileOf, type PartitionProfileStore } from '@kairos/profile';
 import type { DecisionMaker, DecisionOrigin, ForwardedAnswer } from '../decision-sources';
 import { DecisionAuditWriter } from './decision-audit-writer';
-import { ContentRefs, decisionInputsOf } from './decision-inputs';
+import { ContentRefs, decisionInputsOf, prepareScores } from './decision-inputs';
 import type { DecisionApiRequest } from './decision-request.schema';
 import { decisionResponseOf, type DecisionResponse } from './decision-response';
 import { DEFAULT_DECISION_AUDIT_SETTINGS, type DecisionRecord, type DecisionServiceOptions } from './decision-service-ports';
@@ -87,11 +87,15 @@ export class DecisionService implements DecisionMaker {
   }
 
   private async decideIn(partition: number, request: DecisionRequest, origin: DecisionOrigin): Promise<DecisionOutcome> {
-    const approved = await this.options.content.approvedVersions(this.refs.of(request.channels, request.actions), request.nowMs);
+    // What the pipeline cannot compute synchronously is fetched first, together: approved content and the scores of
+    // models that run asynchronously (ONNX); a deployment without such models awaits the content alone.
+    const content = this.options.content.approvedVersions(this.refs.of(request.channels, request.actions), request.nowMs);
+    const scoring = prepareScores(this.options, this.options.states.store(partition), request);
+    const [approved, prepared] = scoring === null ? [await content, null] : await Promise.all([content, scoring]);
     // Re-read after the await: the partition may have moved to another process meanwhile.
     const store: PartitionProfileStore | undefined = this.options.states.store(partition);
     if (store === undefined) throw notOwner(partition);
-    const outcome = decide(this.options.catalog, request, decisionInputsOf(this.options, store, request, approved));
+    const outcome = decide(this.options.catalog, request, decisionInputsOf(this.options, store, request, approved, prepared));
     await this.auditWriter.record(auditDraftOf(outcome, origin));
     this.options.campaigns?.recordExposures(outcome);
     return outcome;

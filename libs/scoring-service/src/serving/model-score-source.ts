@@ -1,27 +1,82 @@
 import type { FeatureSource, ModelScore } from '@kairos/decisioning';
-import type { ModelScorer, ScoreRequest, ScoredResult } from '@kairos/scoring';
-import { LiveModelSet, type LiveVersion } from './live-models';
+import type { ModelScorer, ScoreRequest, ScoreResult, ScoredResult } from '@kairos/scoring';
+import { LiveModelSet, type LiveModel, type LiveVersion } from './live-models';
 
 /** Attributions carried per score into the decision (and its audit record): the largest few. */
 const DECISION_ATTRIBUTIONS = 5;
 
+type Attributions = readonly { readonly feature: string; readonly contribution: number }[];
+
+/** A version scored ahead of the decision, with its attributions per output. */
+interface PreparedScore {
+  readonly result: ScoredResult;
+  readonly attributions: readonly Attributions[];
+}
+
 /**
- * The decision core's ScoreSource (libs/decisioning-service decision-sources.ts): synchronous scores of the
- * serving version (production, or the canary for its share) of every live model whose purposes the customer
- * allows, with the top attributions. A model with a purpose the customer does not allow (an Art. 21 objection to
- * profiling) is not scored at all (G2). Shadow versions are scored on the same features and counted, never
- * returned. Versions that cannot score synchronously (ONNX) serve /v1/score and batches, not decisions.
+ * Scores of the serving versions that only score asynchronously (ONNX: a native session behind a promise),
+ * computed before the synchronous decision and handed to `scoresFor`. Keyed by the loaded version, so a registry
+ * refresh in between (another version now serving) leaves that model unscored rather than scored by the old one.
+ */
+export class PreparedScores {
+  constructor(readonly byVersion: ReadonlyMap<LiveVersion, PreparedScore>) {}
+}
+
+/**
+ * The decision core's ScoreSource (libs/decisioning-service decision-sources.ts): scores of the serving version
+ * (production, or the canary for its share) of every live model whose purposes the customer allows, with the top
+ * attributions. A model with a purpose the customer does not allow (an Art. 21 objection to profiling) is not
+ * scored at all (G2). Shadow versions are scored on the same features and counted, never returned.
+ *
+ * TF.js versions score synchronously inside the decision. ONNX versions score in `prepare`, which the decision
+ * service awaits before it decides (beside the content lookup), with model-agnostic attributions (sampled Shapley);
+ * `scoresFor` then uses those results, gated by consent again at decision time. Callers that do not prepare (the
+ * trigger path's rescoring) get the synchronous versions only.
  */
 export class ModelScoreSource {
   constructor(private readonly live: LiveModelSet) {}
 
-  scoresFor(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean, models?: ReadonlySet<string>): Readonly<Record<string, ModelScore>> {
+  /**
+   * Scores the asynchronous serving versions the customer allows; null (nothing to await) when none is live, so a
+   * deployment of TF.js models only never pays for it.
+   */
+  prepare(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean, models?: ReadonlySet<string>): Promise<PreparedScores> | null {
+    const pending: Promise<readonly [LiveVersion, ScoreResult]>[] = [];
+    for (const model of this.live.all()) {
+      const serving = servingVersion(model, customerId, allowed, models);
+      if (!serving || serving.scorer.synchronous) continue;
+      pending.push(serving.scorer.score(scoreRequest(serving.scorer, customerId, features, nowMs)).then((result) => [serving, result] as const));
+    }
+    if (pending.length === 0) return null;
+    return Promise.all(pending).then((results) => {
+      const byVersion = new Map<LiveVersion, PreparedScore>();
+      for (const [version, result] of results) {
+        if (result.status === 'scored') byVersion.set(version, { result, attributions: topAttributions(result) });
+      }
+      return new PreparedScores(byVersion);
+    });
+  }
+
+  scoresFor(
+    customerId: string,
+    features: FeatureSource,
+    nowMs: number,
+    allowed: (purpose: string) => boolean,
+    models?: ReadonlySet<string>,
+    prepared?: PreparedScores | null,
+  ): Readonly<Record<string, ModelScore>> {
     const scores: Record<string, ModelScore> = {};
     for (const model of this.live.all()) {
-      if (models && !models.has(model.modelId)) continue;
-      const serving = LiveModelSet.servingFor(model, customerId);
-      if (!serving || !serving.scorer.synchronous || !serving.purposes.every(allowed)) continue;
-      const request = { customerId, features: featureValues(serving.scorer, features), asOfMs: nowMs };
+      const serving = servingVersion(model, customerId, allowed, models);
+      if (!serving) continue;
+      if (!serving.scorer.synchronous) {
+        const ready = prepared?.byVersion.get(serving);
+        if (!ready) continue;
+        serving.stats.served.decision++;
+        addScores(scores, serving, ready.result, (output) => ready.attributions[output] ?? []);
+        continue;
+      }
+      const request = scoreRequest(serving.scorer, customerId, features, nowMs);
       const result = serving.scorer.scoreSync(request, { explain: false });
       if (result.status !== 'scored') continue;
       serving.stats.served.decision++;
@@ -34,7 +89,7 @@ export class ModelScoreSource {
   /** Scores a shadow version for comparison only: counted and measured against the served score, then dropped. */
   private shadowScore(shadow: LiveVersion, served: ScoredResult, customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean): void {
     if (!shadow.scorer.synchronous || !shadow.purposes.every(allowed)) return;
-    const result = shadow.scorer.scoreSync({ customerId, features: featureValues(shadow.scorer, features), asOfMs: nowMs }, { explain: false });
+    const result = shadow.scorer.scoreSync(scoreRequest(shadow.scorer, customerId, features, nowMs), { explain: false });
     if (result.status !== 'scored') return;
     shadow.stats.served.shadow++;
     shadow.stats.shadowGapSum += Math.abs(result.scores[0].score - served.scores[0].score);
@@ -42,25 +97,33 @@ export class ModelScoreSource {
   }
 }
 
-function featureValues(scorer: ModelScorer, features: FeatureSource): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const input of scorer.card.signature.inputs) values[input.name] = features(input.name) ?? null;
-  return values;
+/** The version that scores this customer for a decision, if the model is asked for and its purposes allowed. */
+function servingVersion(model: LiveModel, customerId: string, allowed: (purpose: string) => boolean, models: ReadonlySet<string> | undefined): LiveVersion | undefined {
+  if (models && !models.has(model.modelId)) return undefined;
+  const serving = LiveModelSet.servingFor(model, customerId);
+  return serving && serving.purposes.every(allowed) ? serving : undefined;
 }
 
-type Attributions = readonly { readonly feature: string; readonly contribution: number }[];
+function scoreRequest(scorer: ModelScorer, customerId: string, features: FeatureSource, nowMs: number): ScoreRequest {
+  const values: Record<string, unknown> = {};
+  for (const input of scorer.card.signature.inputs) values[input.name] = features(input.name) ?? null;
+  return { customerId, features: values, asOfMs: nowMs };
+}
+
+/** The largest few attributions of each output, as a decision carries them. */
+function topAttributions(result: ScoreResult): Attributions[] {
+  if (result.status !== 'scored' || !result.explanation) return [];
+  return result.explanation.outputs.map((o) => o.attributions.slice(0, DECISION_ATTRIBUTIONS).map((a) => ({ feature: a.feature, contribution: a.contribution })));
+}
 
 /**
- * Attributions cost about a hundred times the score (integrated gradients over every output), and a decision reads
- * them only for the scores it uses and audits: computed on first read, once for all outputs of the version.
+ * Attributions cost more than the score (integrated gradients over every output), and a decision reads them only
+ * for the scores it uses and audits: computed on first read, once for all outputs of the version.
  */
 function lazyExplanation(scorer: ModelScorer, request: ScoreRequest): (output: number) => Attributions {
   let outputs: readonly Attributions[] | null = null;
   return (output) => {
-    if (outputs === null) {
-      const explained = scorer.scoreSync(request);
-      outputs = explained.status === 'scored' && explained.explanation ? explained.explanation.outputs.map((o) => o.attributions.slice(0, DECISION_ATTRIBUTIONS).map((a) => ({ feature: a.feature, contribution: a.contribution }))) : [];
-    }
+    outputs ??= topAttributions(scorer.scoreSync(request));
     return outputs[output] ?? [];
   };
 }

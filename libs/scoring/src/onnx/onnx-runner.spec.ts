@@ -4,32 +4,14 @@
 import { KairosError } from '@kairos/contracts';
 import { ModelCard, modelCardSchema } from '../card/model-card.schema';
 import { ModelScorer } from '../runtime/model-scorer';
-import { encodeOnnxModel } from './onnx-model-writer';
+import { logisticRegressionOnnx as logisticRegressionOnnxGraph } from './logistic-regression-onnx';
 import { OnnxRunner } from './onnx-runner';
 
 /** logit = 0.8·x₀ − 1.5·x₁ + 0.25·x₂ − 0.3, p = sigmoid(logit): written as an ONNX graph right here. */
 const WEIGHTS = [0.8, -1.5, 0.25];
 const BIAS = -0.3;
 
-function logisticRegressionOnnx(): Uint8Array {
-  return encodeOnnxModel({
-    name: 'logistic_regression',
-    nodes: [
-      { opType: 'MatMul', inputs: ['features', 'weights'], outputs: ['product'] },
-      { opType: 'Add', inputs: ['product', 'bias'], outputs: ['logit'] },
-      { opType: 'Sigmoid', inputs: ['logit'], outputs: ['probability'] },
-    ],
-    initializers: [
-      { name: 'weights', dims: [3, 1], values: WEIGHTS },
-      { name: 'bias', dims: [1], values: [BIAS] },
-    ],
-    inputs: [{ name: 'features', shape: ['rows', 3] }],
-    outputs: [
-      { name: 'probability', shape: ['rows', 1] },
-      { name: 'logit', shape: ['rows', 1] },
-    ],
-  });
-}
+const logisticRegressionOnnx = () => logisticRegressionOnnxGraph(WEIGHTS, BIAS);
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 const byHand = (x: readonly number[]): number => sigmoid(WEIGHTS.reduce((sum, w, i) => sum + w * x[i], BIAS));
