@@ -68,6 +68,10 @@ const LEADS: Readonly<Record<AuditRecordKind, Readonly<Record<ExplanationLocale,
     en: { lead: 'The state of this content changed because', plain: 'This content was drafted, revised, submitted, retired, rejected or sent back for changes.' },
     de: { lead: 'Der Stand dieses Inhalts hat sich geändert, weil', plain: 'Dieser Inhalt wurde entworfen, überarbeitet, eingereicht, zurückgezogen, abgelehnt oder zur Überarbeitung zurückgegeben.' },
   },
+  campaign_changed: {
+    en: { lead: 'The state of this campaign changed because', plain: 'This campaign was drafted, revised, submitted for review, approved or retired.' },
+    de: { lead: 'Der Stand dieser Kampagne hat sich geändert, weil', plain: 'Diese Kampagne wurde entworfen, überarbeitet, zur Prüfung eingereicht, freigegeben oder beendet.' },
+  },
   consent_changed: {
     en: { lead: 'Your consent was recorded as changed because', plain: 'A change of your consent was recorded.' },
     de: { lead: 'Eine Änderung Ihrer Einwilligung wurde festgehalten, weil', plain: 'Eine Änderung Ihrer Einwilligung wurde festgehalten.' },

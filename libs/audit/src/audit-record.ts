@@ -12,6 +12,7 @@ export const AUDIT_RECORD_KINDS = [
   'ruleset_deployed',
   'content_approved',
   'content_changed',
+  'campaign_changed',
   'consent_changed',
   'objection_recorded',
   'dsr_executed',

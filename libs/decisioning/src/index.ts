@@ -13,6 +13,17 @@ export type {
 export { ACTION_KINDS, DECISION_CHANNELS, actionCatalogSchema, decisionChannelSchema } from './catalog/action-catalog.schema';
 export type { ActionCatalog, ActionCatalogOptions, CompiledAction, CompiledCampaign } from './catalog/action-catalog';
 export { DECISION_VARIABLES, DEFAULT_ACTION_CATALOG_FILE, compileActionCatalog, loadActionCatalogFile } from './catalog/action-catalog';
+export {
+  AUTHORED_CAMPAIGN_PROPENSITY,
+  AUTHORED_CAMPAIGN_VALUE,
+  campaignDefinitionSchema,
+  checkCampaignDefinition,
+  compileAuthoredCampaign,
+  type AuthoredCampaign,
+  type CampaignCheckOptions,
+  type CompiledAuthoredCampaign,
+} from './catalog/campaign-definition';
+export { LiveActionCatalog, withAuthoredCampaigns, type ActiveAuthoredCampaign } from './catalog/live-action-catalog';
 export type {
   ArmState,
   CampaignPort,

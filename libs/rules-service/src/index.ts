@@ -16,6 +16,7 @@ export type { RuleSetSummary, RuleSetView } from './lifecycle/rule-set-view';
 export { RuleSetTestsFailedError } from './lifecycle/rule-set-errors';
 export { RuleSetSimulationService, type RuleSetSimulationAnswer } from './simulation/rule-set-simulation.service';
 export type { SimulationSources } from './simulation/simulation-sources';
-export type { SimulationReport } from './simulation/rule-set-simulator';
+export { simulateRuleSetRequestSchema, type SimulateRuleSetRequest } from './http/rule-set-requests';
+export { RuleSetSimulator, type SimulationEvaluator, type SimulationLimits, type SimulationPlan, type SimulationReport, type SimulationSource } from './simulation/rule-set-simulator';
 // Modelers' files as Camunda saves them, for tests that such files deploy unchanged (fixtures, not runtime code).
 export { adultCheckingTable, camundaDecisionTable, type CamundaTableOptions, type TableRow } from './testing/camunda-dmn';

@@ -1,31 +1,53 @@
 import { partitionForCustomer, type LoggedEvent } from '@kairos/contracts';
-import { CircuitBreakerBoard, loadActionCatalogFile, type ActionCatalog, type CapacityLimit, type CapacityPort } from '@kairos/decisioning';
-import { ChannelCapacity, DEFAULT_CHANNEL_CAPACITY, LiveCampaignBook, parseChannelCapacity, registerCapacityMetrics, type CampaignBook, type CapacityItem } from '@kairos/decisioning-service';
-import { CampaignLedgerRepository } from '@kairos/persistence';
+import { LiveActionCatalog, loadActionCatalogFile, type ActionCatalog, type CapacityLimit, type CapacityPort } from '@kairos/decisioning';
+import { ContentCatalog, loadContentPolicyFile } from '@kairos/content-service';
+import {
+  DEFAULT_CHANNEL_CAPACITY,
+  LiveCampaignBook,
+  ServableContentSource,
+  ServedCampaigns,
+  SharedChannelBudget,
+  parseChannelCapacity,
+  registerCapacityMetrics,
+  type CampaignBook,
+  type CampaignLifecycleOptions,
+  type CampaignSimulationOptions,
+} from '@kairos/decisioning-service';
+import { CampaignLedgerRepository, CampaignVersionRepository, ChannelCapacityWindowRepository, ContentDraftRepository, type CampaignVersionRow } from '@kairos/persistence';
+import type { DataSource } from 'typeorm';
 import type { KairosRuntime } from './kairos-runtime';
 
 export interface CampaignsOptions {
-  /** The action catalog decisions use (default: governance/actions.json). Pass the same instance the decision core has. */
+  /** The base action catalog (default: governance/actions.json); approved authored campaigns are added to it live. */
   readonly catalog?: ActionCatalog;
-  /** Channel capacity of this process (default: DEFAULT_CHANNEL_CAPACITY). */
+  /** How often the active authored campaign versions are re-read (ms, default 1 s). */
+  readonly campaignsPollMs?: number;
+  /** Channel capacity of the whole cluster (default: DEFAULT_CHANNEL_CAPACITY). */
   readonly capacity?: readonly CapacityLimit[];
+  /** How often the capacity budget re-reads the other processes' use (ms, default 1 s). */
+  readonly capacityRefreshMs?: number;
   /** How often the campaign book writes its increments and re-reads the shared counts (ms). */
   readonly syncEveryMs?: number;
   readonly clock?: () => number;
 }
 
-/** Campaigns and channel breakers of one process, for the decision core and the partition worker. */
+/** Campaigns and the channel capacity budget of one process, for the decision core, the outbox and the worker. */
 export interface CampaignsParts {
-  readonly catalog: ActionCatalog;
+  /**
+   * The catalog every module of the process serves from: the base catalog plus the active authored campaigns,
+   * swapped while the process runs. Give this one (not `.base`) to the decision core, triggers and outbox.
+   */
+  readonly catalog: LiveActionCatalog;
+  /** Keeps `catalog` in step with the campaign version table (polls; refreshed at once after a change here). */
+  readonly served: ServedCampaigns;
   /** `CampaignBook` of the decision core (stateOf for the bandit, recordExposures after each served decision). */
   readonly book: CampaignBook & LiveCampaignBook;
   /** For `runtime.worker.onApplied(...)`: credits campaign goals from the applied records. */
   readonly onApplied: (partition: number, records: readonly LoggedEvent[], store: unknown) => void;
   /** The `capacity` port of `decide()`. */
   readonly capacity: CapacityPort;
-  readonly board: CircuitBreakerBoard<CapacityItem>;
-  /** The breakers with admission of outbound actions (`admit`), deferred releases (`onRelease`) and state. */
-  readonly breakers: ChannelCapacity;
+  /** The cluster-wide channel budget: `admit` for the outbox dispatcher, `states` for /v1/capacity and /metrics. */
+  readonly budget: SharedChannelBudget;
   /** Writes what is pending and stops the timers. */
   close(): Promise<void>;
 }
@@ -35,7 +57,7 @@ const opened = new WeakMap<KairosRuntime, Promise<CampaignsParts>>();
 /**
  * The campaigns of a process, opened once per runtime: the first call decides the options, later calls (the HTTP
  * wiring, the decision core) get the same parts, so the book the bandit reads is the one /v1/campaigns shows and
- * the breakers the decisions consult are the ones /metrics reports.
+ * the budget the decisions consult is the one /metrics reports.
  */
 export function openCampaigns(runtime: KairosRuntime, options: CampaignsOptions = {}): Promise<CampaignsParts> {
   let parts = opened.get(runtime);
@@ -56,11 +78,21 @@ export async function closeCampaigns(runtime: KairosRuntime): Promise<void> {
 }
 
 async function build(runtime: KairosRuntime, options: CampaignsOptions): Promise<CampaignsParts> {
-  const catalog = options.catalog ?? loadActionCatalogFile();
+  const base = options.catalog ?? loadActionCatalogFile();
+  const catalog = base instanceof LiveActionCatalog ? base : new LiveActionCatalog(base);
   const clock = options.clock ?? Date.now;
   const partitions = runtime.config.partitions;
+  const served = new ServedCampaigns({
+    live: catalog,
+    activeVersions: () => activeCampaignVersions(runtime.database),
+    isFeature: (name) => runtime.registry.has(name),
+    logger: runtime.logger.child({ component: 'campaigns' }),
+    ...(options.campaignsPollMs ? { pollIntervalMs: options.campaignsPollMs } : {}),
+  });
+  await served.start();
   const book = new LiveCampaignBook({
-    campaigns: catalog.campaigns,
+    // Grows as authored campaigns are approved (and keeps retired ones): their goals are credited like the catalog's.
+    campaigns: catalog.attributable,
     store: new CampaignLedgerRepository(runtime.database),
     partitionOf: (customerId) => partitionForCustomer(customerId, partitions),
     logger: runtime.logger.child({ component: 'campaigns' }),
@@ -68,19 +100,44 @@ async function build(runtime: KairosRuntime, options: CampaignsOptions): Promise
     ...(options.syncEveryMs ? { syncEveryMs: options.syncEveryMs } : {}),
   });
   await book.start();
-  const breakers = new ChannelCapacity(parseChannelCapacity(options.capacity ?? DEFAULT_CHANNEL_CAPACITY), clock);
-  registerCapacityMetrics(runtime.metrics.registry, breakers);
-  breakers.start();
+  const budget = new SharedChannelBudget(parseChannelCapacity(options.capacity ?? DEFAULT_CHANNEL_CAPACITY), new ChannelCapacityWindowRepository(runtime.database), clock);
+  const logger = runtime.logger.child({ component: 'capacity' });
+  await budget.refresh();
+  registerCapacityMetrics(runtime.metrics.registry, budget);
+  budget.start(options.capacityRefreshMs, (error) => logger.warn({ err: error.message }, 'channel capacity refresh failed; the next one retries'));
   return {
     catalog,
+    served,
     book,
     onApplied: book.onApplied,
-    capacity: breakers.port,
-    board: breakers.board,
-    breakers,
+    capacity: budget.port,
+    budget,
     close: async () => {
-      breakers.stop();
+      await served.stop();
+      budget.stop();
       await book.close();
     },
   };
+}
+
+/**
+ * What campaign authoring needs from the process: the version table, the audit journal, the feature registry for
+ * segment names, the content catalog through the reference bindings (variants must be approved, servable content)
+ * and the simulation sources.
+ */
+export function campaignLifecycleOf(runtime: KairosRuntime): Omit<CampaignLifecycleOptions, 'catalog' | 'clock'> & Pick<CampaignSimulationOptions, 'sources'> {
+  const servable = new ServableContentSource(new ContentCatalog(new ContentDraftRepository(runtime.database), loadContentPolicyFile()), runtime.decisioning.contentBindings);
+  return {
+    repository: new CampaignVersionRepository(runtime.database),
+    audit: runtime.audit.journal,
+    isFeature: (name) => runtime.registry.has(name),
+    approvedVersions: (refs, atMs) => servable.approvedVersions(refs, atMs),
+    // The rule-set simulation's sources: the same history, profiles and population a rule set is simulated over.
+    sources: runtime.modules.rules.options.simulation,
+  };
+}
+
+/** The active version of every authored campaign, definitions included: one small read per poll. */
+function activeCampaignVersions(database: DataSource): Promise<CampaignVersionRow[]> {
+  return database.getRepository<CampaignVersionRow>('CampaignVersion').find({ where: { status: 'active' } });
 }

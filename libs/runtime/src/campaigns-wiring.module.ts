@@ -1,19 +1,20 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule, CapacityModule } from '@kairos/decisioning-service';
-import { openCampaigns } from './campaigns-parts';
+import { campaignLifecycleOf, openCampaigns } from './campaigns-parts';
 import { KairosRuntime } from './kairos-runtime';
 
-/** /v1/campaigns and /v1/capacity over this process's campaign book and channel breakers. */
+/** /v1/campaigns (reading and authoring) and /v1/capacity over this process's campaign book and channel budget. */
 @Module({
   imports: [
     CampaignsModule.forRootAsync({
       inject: [KairosRuntime],
       useFactory: async (runtime: KairosRuntime) => {
         const parts = await openCampaigns(runtime);
-        return { catalog: parts.catalog, book: parts.book };
+        // Authoring checks ids and channels against the base catalog; the served one holds the authored campaigns.
+        return { catalog: parts.catalog.base, book: parts.book, lifecycle: campaignLifecycleOf(runtime), served: parts.served };
       },
     }),
-    CapacityModule.forRootAsync({ inject: [KairosRuntime], useFactory: async (runtime: KairosRuntime) => (await openCampaigns(runtime)).breakers }),
+    CapacityModule.forRootAsync({ inject: [KairosRuntime], useFactory: async (runtime: KairosRuntime) => (await openCampaigns(runtime)).budget }),
   ],
 })
 export class CampaignsWiringModule {}

@@ -10,7 +10,7 @@ import { SEED_TRIGGER_DOCUMENT, TriggerSet, compileTriggerSet } from '@kairos/tr
 import { CampaignsParts, closeCampaigns, openCampaigns } from './campaigns-parts';
 import { DecisioningParts, DecisioningPorts, openDecisioning } from './decisioning-parts';
 import type { KairosRuntime } from './kairos-runtime';
-import { OutboxParts, openOutbox } from './outbox-parts';
+import { OutboxParts, consentFromWorker, openOutbox } from './outbox-parts';
 import { RulesParts, openRules } from './rules-parts';
 import { openScoring } from './scoring-parts';
 import { openTriggers } from './trigger-parts';
@@ -42,13 +42,15 @@ export interface TriggerOverrides {
 export async function openDecisionModules(runtime: KairosRuntime, overrides: DecisioningPorts = {}, triggerOverrides: TriggerOverrides = {}): Promise<DecisionModules> {
   const { config, database, log, registry, worker, logger } = runtime;
   const triggerSet = compileTriggerSet(SEED_TRIGGER_DOCUMENT, { registry });
-  const catalog =
+  const baseCatalog =
     overrides.catalog ?? loadActionCatalogFile(overrides.catalogFile, { isFeature: (name) => registry.has(name), triggerIds: new Set(triggerSet.triggers.map((t) => t.id)) });
   const scoring = await openScoring(runtime);
   const rules = openRules({ config, database, log, worker, registry, audit: runtime.audit.journal, privacy: runtime.privacy, logger });
-  const campaigns = await openCampaigns(runtime, { catalog, ...channelCapacityOf(config) });
+  const campaigns = await openCampaigns(runtime, { catalog: baseCatalog, ...channelCapacityOf(config) });
+  // The live catalog: approved authored campaigns join it (and retired ones leave) while the process runs.
+  const catalog = campaigns.catalog;
   worker.onApplied(campaigns.onApplied);
-  const outbox = await openOutbox(config, database, { catalog, logger, worker });
+  const outbox = await openOutbox(config, database, { catalog, logger, worker, consent: consentFromWorker(runtime), admit: campaigns.budget.admit });
   // The decision core reads recent fires from the trigger runtime, which itself asks the decision core: the
   // source defers to the trigger runtime built right after.
   const late: { triggers?: TriggerRuntime } = {};

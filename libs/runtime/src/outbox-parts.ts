@@ -1,10 +1,25 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { KairosConfig } from '@kairos/config';
 import type { ActionCatalog } from '@kairos/decisioning';
-import { createOutbox, OutboxModule, parseOutboxFaults, type ActionSink, type ContactHistory, type Outbox, type OutboxFaults } from '@kairos/decisioning-service';
+import { may } from '@kairos/consent';
+import { partitionForCustomer } from '@kairos/contracts';
+import {
+  createOutbox,
+  deferredActionCheck,
+  OutboxModule,
+  parseOutboxFaults,
+  type ActionSink,
+  type ConsentLookup,
+  type ContactHistory,
+  type Outbox,
+  type OutboxDispatcherOptions,
+  type OutboxFaults,
+} from '@kairos/decisioning-service';
+import { consentState, profileOf } from '@kairos/profile';
 import type { Logger } from '@kairos/observability';
 import { ActionOutboxRepository } from '@kairos/persistence';
 import type { DataSource } from 'typeorm';
+import type { KairosRuntime } from './kairos-runtime';
 
 /** What the runtime hands the decision core and the HTTP app. */
 export interface OutboxParts {
@@ -21,13 +36,34 @@ export interface OutboxParts {
 
 export interface OpenOutboxOptions {
   /** Outbound channels of the catalog get an outbox; inbound ones answer in the request itself. */
-  readonly catalog: Pick<ActionCatalog, 'channels'>;
+  readonly catalog: Pick<ActionCatalog, 'channels' | 'actionsById'>;
   readonly logger: Logger;
+  /** Consent at dispatch time for actions that waited (quiet hours); without it they go out unchecked (tests). */
+  readonly consent?: ConsentLookup;
+  /** Channel capacity at dispatch (the cluster-wide budget); without it every due row goes out. */
+  readonly admit?: OutboxDispatcherOptions['admit'];
   /** The partition worker: response events (message_delivered/opened/clicked) and erasures reach the outbox. */
   readonly worker?: { onApplied(listener: Outbox['responses']['listener']): void };
   /** Overrides the fault spec (tests); default KAIROS_FAULT_OUTBOX outside production. */
   readonly faults?: OutboxFaults;
   readonly clock?: () => number;
+}
+
+/**
+ * Consent of the customers whose partitions this process owns, read from the folded profile (the same state the
+ * decision read); undefined for others, so their deferred actions wait for the owner's dispatcher.
+ */
+export function consentFromWorker(runtime: Pick<KairosRuntime, 'config' | 'worker' | 'governance'>): ConsentLookup {
+  const policy = runtime.governance.purposes.policy;
+  return (customerId, atMs) => {
+    const store = runtime.worker.store(partitionForCustomer(customerId, runtime.config.partitions));
+    if (!store) return undefined;
+    const profile = profileOf(store, customerId);
+    // Owned but no profile: erased (or never seen): nothing may be sent.
+    if (!profile) return () => false;
+    const consent = consentState(profile);
+    return (purpose, channel) => may(consent, purpose, channel, atMs, policy).allowed;
+  };
 }
 
 /** The catalog's channels of direction `outbound`. */
@@ -51,6 +87,11 @@ export async function openOutbox(config: KairosConfig, database: DataSource, opt
     ...webhookOptions(config, channels),
     faults: options.faults ?? faultsOf(config),
     ...(options.clock ? { clock: options.clock } : {}),
+    dispatcher: {
+      ...(options.consent ? { vet: deferredActionCheck({ catalog: () => options.catalog, consent: options.consent }) } : {}),
+      ...(options.admit ? { admit: options.admit } : {}),
+      onCancelled: (entry, reason) => logger.info({ actionId: entry.actionId, channel: entry.channel, reason }, 'outbox action cancelled at dispatch'),
+    },
     onError: (error, where) => logger.warn({ err: error.message, where }, 'outbox step failed; it is retried'),
   });
   const warmed = await outbox.warm();

@@ -2,20 +2,24 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@kairos/access';
 import { KairosError, identifierSchema } from '@kairos/contracts';
-import { CampaignDirectory } from './campaign-directory';
+import { CampaignDirectory, type AuthoredCampaignSummary } from './campaign-directory';
 import type { CampaignSummary, CampaignView } from './campaign-view';
+import { CampaignLifecycleService } from './lifecycle/campaign-lifecycle.service';
 
 /** /v1/campaigns: the campaigns of the action catalog with their audience, bandit posteriors and uplift. */
 @ApiTags('campaigns')
 @Controller('v1/campaigns')
 export class CampaignsController {
-  constructor(@Inject(CampaignDirectory) private readonly directory: CampaignDirectory) {}
+  constructor(
+    @Inject(CampaignDirectory) private readonly directory: CampaignDirectory,
+    @Inject(CampaignLifecycleService) private readonly lifecycle: CampaignLifecycleService,
+  ) {}
 
   @Get()
   @RequirePermission('read', 'Campaign')
-  @ApiOperation({ summary: 'Campaigns with their status (scheduled, running, full, ended), channels and audience so far' })
-  list(): { items: CampaignSummary[] } {
-    return { items: this.directory.list() };
+  @ApiOperation({ summary: 'Campaigns of the catalog and authored ones (with version and lifecycle state) with their status (scheduled, running, full, ended), channels and audience so far' })
+  async list(): Promise<{ items: (CampaignSummary | AuthoredCampaignSummary)[] }> {
+    return { items: [...this.directory.list(), ...this.directory.authored(await this.lifecycle.newest())] };
   }
 
   @Get(':campaignId')

@@ -3,11 +3,19 @@ import type { ActionCatalog } from '@kairos/decisioning';
 import { CampaignDirectory } from './campaign-directory';
 import { CampaignsController } from './campaigns.controller';
 import type { LiveCampaignBook } from './live-campaign-book';
+import { CampaignLifecycleController } from './lifecycle/campaign-lifecycle.controller';
+import { CampaignLifecycleService, type CampaignLifecycleOptions } from './lifecycle/campaign-lifecycle.service';
+import { CampaignSimulationService, type CampaignSimulationOptions } from './lifecycle/campaign-simulation.service';
+import type { ServedCampaigns } from './lifecycle/served-campaigns';
 
 export interface CampaignsHttpOptions {
   readonly catalog: ActionCatalog;
   readonly book: LiveCampaignBook;
   readonly clock?: () => number;
+  /** Campaign authoring (create, edit, submit, approve, retire): its store, audit trail and content check. */
+  readonly lifecycle: Omit<CampaignLifecycleOptions, 'catalog' | 'clock' | 'served'> & Pick<CampaignSimulationOptions, 'sources'>;
+  /** The process's served campaigns: refreshed right after an approval or retirement here, read by GET /v1/campaigns/{id}. */
+  readonly served?: ServedCampaigns;
 }
 
 export interface CampaignsModuleAsyncOptions {
@@ -18,19 +26,31 @@ export interface CampaignsModuleAsyncOptions {
 
 const CAMPAIGNS_HTTP_OPTIONS = Symbol('CAMPAIGNS_HTTP_OPTIONS');
 
-/** /v1/campaigns over the process's campaign book. */
+function lifecycleOf(o: CampaignsHttpOptions): CampaignLifecycleService {
+  return new CampaignLifecycleService({ ...o.lifecycle, catalog: o.catalog, ...(o.clock ? { clock: o.clock } : {}), ...(o.served ? { served: o.served } : {}) });
+}
+
+function simulationOf(o: CampaignsHttpOptions): CampaignSimulationService {
+  const { repository, isFeature, sources } = o.lifecycle;
+  return new CampaignSimulationService({ repository, isFeature, sources, catalog: o.catalog, ...(o.clock ? { clock: o.clock } : {}) });
+}
+
+/** /v1/campaigns over the process's campaign book, and campaign authoring. */
 @Module({})
 export class CampaignsModule {
   static forRootAsync(options: CampaignsModuleAsyncOptions): DynamicModule {
     return {
       module: CampaignsModule,
       imports: options.imports ?? [],
-      controllers: [CampaignsController],
+      // The lifecycle routes come first: `GET :campaignId/versions` must not be read as a campaign id.
+      controllers: [CampaignLifecycleController, CampaignsController],
       providers: [
         { provide: CAMPAIGNS_HTTP_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
-        { provide: CampaignDirectory, useFactory: (o: CampaignsHttpOptions) => new CampaignDirectory(o.catalog, o.book, o.clock), inject: [CAMPAIGNS_HTTP_OPTIONS] },
+        { provide: CampaignDirectory, useFactory: (o: CampaignsHttpOptions) => new CampaignDirectory(o.catalog, o.book, o.clock, o.served?.live), inject: [CAMPAIGNS_HTTP_OPTIONS] },
+        { provide: CampaignLifecycleService, useFactory: lifecycleOf, inject: [CAMPAIGNS_HTTP_OPTIONS] },
+        { provide: CampaignSimulationService, useFactory: simulationOf, inject: [CAMPAIGNS_HTTP_OPTIONS] },
       ],
-      exports: [CampaignDirectory],
+      exports: [CampaignDirectory, CampaignLifecycleService, CampaignSimulationService],
     };
   }
 }

@@ -1,6 +1,7 @@
-// Campaigns: the live campaign book (exposures, goal attribution, shared Beta posteriors) and /v1/campaigns.
+// Campaigns: the live campaign book (exposures, goal attribution, shared Beta posteriors), /v1/campaigns and campaign
+// authoring (draft → review → active with four eyes → retired).
 export { CampaignAttribution } from './campaign-attribution';
-export { CampaignDirectory } from './campaign-directory';
+export { CampaignDirectory, type AuthoredCampaignSummary } from './campaign-directory';
 export type { ArmView, CampaignChannels, CampaignStatus, CampaignSummary, CampaignView } from './campaign-view';
 export { campaignStatus, campaignSummary, campaignView } from './campaign-view';
 export { CampaignsController } from './campaigns.controller';
@@ -9,3 +10,9 @@ export { CampaignsModule } from './campaigns.module';
 export type { CampaignLedgerStore, LiveCampaignBookOptions } from './live-campaign-book';
 export { LiveCampaignBook } from './live-campaign-book';
 export { probabilityOfBeingBest } from './probability-best';
+export { CampaignLifecycleController } from './lifecycle/campaign-lifecycle.controller';
+export { CampaignLifecycleService, type CampaignLifecycleOptions, type CampaignVersionView } from './lifecycle/campaign-lifecycle.service';
+export { campaignAuditRecord, type CampaignTransition } from './lifecycle/campaign-audit';
+export { campaignTransitionRequestSchema, campaignWriteRequestSchema, type CampaignTransitionRequest, type CampaignWriteRequest } from './lifecycle/campaign-lifecycle-requests';
+export { CampaignSimulationService, simulateCampaignRequestSchema, type CampaignSimulationAnswer, type CampaignSimulationOptions, type SimulateCampaignRequest } from './lifecycle/campaign-simulation.service';
+export { DEFAULT_SERVED_CAMPAIGNS_POLL_MS, ServedCampaigns, type ServedCampaignsOptions } from './lifecycle/served-campaigns';

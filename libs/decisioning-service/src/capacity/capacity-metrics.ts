@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { ChannelCapacity, ChannelCapacityState } from './channel-capacity';
+import type { CapacityStates, ChannelCapacityState } from './channel-capacity';
 
 const HELD_BACK_REASONS = ['deferred', 'capacity_exceeded', 'deferred_too_long', 'queue_full', 'skipped_by_decision'] as const;
 
@@ -13,7 +13,7 @@ function heldBack(state: ChannelCapacityState, reason: (typeof HELD_BACK_REASONS
  * Breaker state and everything held back, read from the breakers at each scrape (one read per metric, no timer).
  * Counters are set to the breakers' running totals, which only grow, so they keep counter semantics.
  */
-export function registerCapacityMetrics(registry: Registry, capacity: ChannelCapacity): void {
+export function registerCapacityMetrics(registry: Registry, capacity: CapacityStates): void {
   const gauge = (name: string, help: string, value: (state: ChannelCapacityState) => number) => {
     const metric: Gauge<'channel'> = new Gauge({
       name,
@@ -26,9 +26,9 @@ export function registerCapacityMetrics(registry: Registry, capacity: ChannelCap
     });
   };
   gauge('kairos_channel_breaker_open', 'Channel circuit breaker: 1 open (capacity used up, actions held back), 0 closed', (s) => (s.state === 'open' ? 1 : 0));
-  gauge('kairos_channel_breaker_capacity', 'Actions a channel takes per window (this process)', (s) => s.capacity);
-  gauge('kairos_channel_breaker_used', 'Actions released in the current window', (s) => s.usedInWindow);
-  gauge('kairos_channel_breaker_queued', 'Actions deferred and waiting for room', (s) => s.queued);
+  gauge('kairos_channel_breaker_capacity', 'Actions a channel takes per window (the whole cluster when the budget is shared)', (s) => s.capacity);
+  gauge('kairos_channel_breaker_used', 'Actions released in the current window (all processes, as last read, when the budget is shared)', (s) => s.usedInWindow);
+  gauge('kairos_channel_breaker_queued', 'Actions deferred and waiting for room (held by this process)', (s) => s.queued);
 
   const released: Counter<'channel'> = new Counter({
     name: 'kairos_channel_released_total',

@@ -1,14 +1,14 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata } from '@nestjs/common';
 import { CapacityController } from './capacity.controller';
-import { ChannelCapacity } from './channel-capacity';
+import { CAPACITY_STATES, type CapacityStates } from './channel-capacity';
 
 export interface CapacityModuleAsyncOptions {
   readonly imports?: ModuleMetadata['imports'];
   readonly inject?: InjectionToken[];
-  readonly useFactory: (...args: never[]) => ChannelCapacity | Promise<ChannelCapacity>;
+  readonly useFactory: (...args: never[]) => CapacityStates | Promise<CapacityStates>;
 }
 
-/** /v1/capacity over the process's channel breakers. */
+/** /v1/capacity over the channel capacity (the cluster-wide budget in the runtime). */
 @Module({})
 export class CapacityModule {
   static forRootAsync(options: CapacityModuleAsyncOptions): DynamicModule {
@@ -16,8 +16,8 @@ export class CapacityModule {
       module: CapacityModule,
       imports: options.imports ?? [],
       controllers: [CapacityController],
-      providers: [{ provide: ChannelCapacity, useFactory: options.useFactory, inject: options.inject ?? [] }],
-      exports: [ChannelCapacity],
+      providers: [{ provide: CAPACITY_STATES, useFactory: options.useFactory, inject: options.inject ?? [] }],
+      exports: [CAPACITY_STATES],
     };
   }
 }

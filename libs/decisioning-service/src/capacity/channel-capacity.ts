@@ -26,12 +26,20 @@ export interface ChannelCapacityState extends BreakerState {
   readonly skippedByDecisions: number;
 }
 
+/** What /v1/capacity and /metrics read: the per-process breakers or the cluster-wide budget. */
+export interface CapacityStates {
+  states(nowMs?: number): readonly ChannelCapacityState[];
+}
+
+/** Nest token of the CapacityStates the capacity routes serve. */
+export const CAPACITY_STATES = Symbol('CAPACITY_STATES');
+
 /**
  * Channel circuit breakers of this process around the domain's board: the decision pipeline's capacity port
  * (counting each decision it turned away), `admit` for the actions of outbound decisions (which consume capacity,
  * highest priority first), and `releaseDue` to let deferred actions through as room frees up.
  */
-export class ChannelCapacity {
+export class ChannelCapacity implements CapacityStates {
   readonly board: CircuitBreakerBoard<CapacityItem>;
   private readonly limited: ReadonlySet<string>;
   private readonly skipped = new Map<string, number>();

@@ -33,6 +33,8 @@ export function outboxEntriesOf(outcome: DecisionOutcome, channels: ReadonlySet<
       variantId: action.content.variantId,
       decidedAtMs: outcome.decidedAtMs,
       createdAtMs: nowMs,
+      // Quiet hours: stored now (it survives a restart), due at the end of the customer's quiet window.
+      ...(action.deferredUntilMs === undefined ? {} : { notBeforeMs: action.deferredUntilMs }),
     }));
 }
 
@@ -57,7 +59,7 @@ export class ActionOutboxSink implements ActionSink {
     this.faults.at('after-commit');
     // Only new rows are contacts: a replayed decision was counted when it was first emitted.
     for (const entry of added) {
-      this.options.contacts.recordEntry({ ...entry, id: 0, status: 'pending', attempts: 0, nextAttemptAtMs: now, lastError: null, publishedAtMs: null, publishedSeq: null, deliveredAtMs: null, openedAtMs: null, clickedAtMs: null });
+      this.options.contacts.recordEntry({ ...entry, id: 0, status: 'pending', attempts: 0, nextAttemptAtMs: entry.notBeforeMs ?? now, lastError: null, publishedAtMs: null, publishedSeq: null, deliveredAtMs: null, openedAtMs: null, clickedAtMs: null });
     }
     this.options.onCommitted?.(added.length);
   }

@@ -16,6 +16,35 @@ export interface OutboxDispatcherOptions {
   readonly onError?: (error: Error) => void;
   /** Called after rows were marked published (metrics). */
   readonly onPublished?: (entries: readonly OutboxEntry[]) => void;
+  /**
+   * Asked again at dispatch for rows that waited (deferred by quiet hours, or retried): whether they may still go
+   * out. Default: all may.
+   */
+  readonly vet?: (entry: OutboxEntry, nowMs: number) => DispatchVerdict;
+  /** Rows cancelled by `vet` or `admit` (metrics, logs). */
+  readonly onCancelled?: (entry: OutboxEntry, reason: string) => void;
+  /** Channel capacity (the cluster-wide budget): which of a channel's due rows go now, wait, or never go. */
+  readonly admit?: (channel: string, entries: readonly OutboxEntry[], nowMs: number) => Promise<ChannelAdmission>;
+}
+
+/** A channel capacity's answer for a batch: `note` is stored as the waiting row's last error (no personal data). */
+export interface ChannelAdmission {
+  readonly send: readonly OutboxEntry[];
+  readonly wait: readonly { readonly entry: OutboxEntry; readonly untilMs: number; readonly note: string }[];
+  readonly cancel: readonly { readonly entry: OutboxEntry; readonly reason: string }[];
+}
+
+/**
+ * What a waiting row may do now: go out, never go out (consent withdrawn, action expired: the reason is stored,
+ * never personal data), or wait until `retryAtMs` (this process cannot tell, e.g. it does not own the customer).
+ */
+export type DispatchVerdict = { readonly send: true } | { readonly cancel: string } | { readonly retryAtMs: number };
+
+export const SEND: DispatchVerdict = Object.freeze({ send: true });
+
+/** A row that did not go out when it was written: deferred to its not-before time, or retried after a failure. */
+export function hasWaited(entry: OutboxEntry): boolean {
+  return entry.nextAttemptAtMs > entry.createdAtMs;
 }
 
 export function exponentialBackoff(attempts: number, baseMs = 1_000, maxMs = 600_000): number {
@@ -90,13 +119,43 @@ export class OutboxDispatcher {
     this.schedule(this.again ? 0 : (this.options.pollMs ?? 500));
   }
 
+  /** The rows of a channel its capacity lets out now; the others wait for room or are dropped, as it says. */
+  private async admitted(channel: string, entries: OutboxEntry[], now: number): Promise<readonly OutboxEntry[]> {
+    if (!this.options.admit) return entries;
+    const admission = await this.options.admit(channel, entries, now);
+    for (const { entry, reason } of admission.cancel) {
+      await this.options.repository.cancel(entry.id, reason);
+      this.options.onCancelled?.(entry, reason);
+    }
+    for (const { entry, untilMs, note } of admission.wait) await this.options.repository.markFailed(entry.id, entry.attempts, untilMs, note);
+    return admission.send;
+  }
+
+  /** The due rows that may go out now; cancels or postpones the waited ones that may not. */
+  private async vetted(due: readonly OutboxEntry[], now: number): Promise<OutboxEntry[]> {
+    const vet = this.options.vet;
+    if (!vet) return [...due];
+    const sendable: OutboxEntry[] = [];
+    for (const entry of due) {
+      const verdict = hasWaited(entry) ? vet(entry, now) : SEND;
+      if ('send' in verdict) sendable.push(entry);
+      else if ('cancel' in verdict) {
+        await this.options.repository.cancel(entry.id, verdict.cancel);
+        this.options.onCancelled?.(entry, verdict.cancel);
+      } else await this.options.repository.markFailed(entry.id, entry.attempts, verdict.retryAtMs, entry.lastError ?? 'waiting for the partition owner');
+    }
+    return sendable;
+  }
+
   private async pass(): Promise<{ rows: number; count: number }> {
     const now = this.clock();
     const due = await this.options.repository.due(now, this.options.batchSize ?? 100);
     const byChannel = new Map<string, OutboxEntry[]>();
-    for (const entry of due) byChannel.set(entry.channel, [...(byChannel.get(entry.channel) ?? []), entry]);
+    for (const entry of await this.vetted(due, now)) byChannel.set(entry.channel, [...(byChannel.get(entry.channel) ?? []), entry]);
     let count = 0;
-    for (const [channel, entries] of byChannel) {
+    for (const [channel, all] of byChannel) {
+      const entries = await this.admitted(channel, all, now);
+      if (entries.length === 0) continue;
       const results = await this.options.publisherFor(channel).publish(entries);
       this.faults.at('after-publish');
       const published = entries.filter((_entry, i) => results[i] === null);

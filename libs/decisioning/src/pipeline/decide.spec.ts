@@ -41,10 +41,17 @@ describe('decision pipeline', () => {
       expect(reasons(declined)).toEqual(['offer-b@app:contact_policy:decline_cooldown']);
       expect(declined.suppressed[0].counterfactuals[0].threshold).toBe(new Date(T0 + DAY).toISOString());
       const night = (hourUtc: number, timeZone: string) => decide(catalog, request({ nowMs: Date.UTC(2026, 10, 23, hourUtc) }), fixedInputs({}, undefined, { timeZone }));
-      expect(reasons(night(21, 'Europe/Berlin'))).toEqual(['offer-a@sms:contact_policy:quiet_hours:sms', 'offer-b@sms:contact_policy:quiet_hours:sms']);
-      expect(reasons(night(6, 'Europe/Berlin'))).toHaveLength(2);
-      expect(reasons(night(7, 'Europe/Berlin'))).toEqual([]);
-      expect(reasons(night(21, 'America/New_York'))).toEqual([]);
+      // Quiet hours defer an outbound action to the end of the window (08:00 in Berlin = 07:00 UTC in November).
+      const deferredUntil = (outcome: ReturnType<typeof decide>) => outcome.actions.map((a) => (a.deferredUntilMs === undefined ? null : new Date(a.deferredUntilMs).toISOString()));
+      expect(deferredUntil(night(21, 'Europe/Berlin'))).toEqual(['2026-11-24T07:00:00.000Z', '2026-11-24T07:00:00.000Z']);
+      expect(night(21, 'Europe/Berlin').actions[0]?.reasons).toContain('deferred:quiet_hours:sms:until:2026-11-24T07:00:00.000Z');
+      expect(deferredUntil(night(6, 'Europe/Berlin'))).toEqual(['2026-11-23T07:00:00.000Z', '2026-11-23T07:00:00.000Z']);
+      expect(deferredUntil(night(7, 'Europe/Berlin'))).toEqual([null, null]);
+      expect(deferredUntil(night(21, 'America/New_York'))).toEqual([null, null]);
+      // Another channel that may send now wins; the quiet one is suppressed, not deferred.
+      const withApp = decide(catalog, request({ nowMs: Date.UTC(2026, 10, 23, 21), channels: ['sms', 'app'] }), fixedInputs({}, undefined, { timeZone: 'Europe/Berlin' }));
+      expect(reasons(withApp)).toEqual(['offer-a@sms:contact_policy:quiet_hours:sms', 'offer-b@sms:contact_policy:quiet_hours:sms']);
+      expect(deferredUntil(withApp)).toEqual([null, null]);
     });
 
     it('holds back a channel whose circuit breaker is saturated', () => {

@@ -12,7 +12,7 @@ import { ArbitrationCandidate, byPriority, priorityFactors, priorityOf, rankingH
 import { checkContactPolicy } from './stages/contact-policy.stage';
 import { checkEligibility } from './stages/eligibility.stage';
 import { checkSuitability } from './stages/suitability.stage';
-import type { StageVerdict } from './stages/stage-verdict';
+import type { Deferral, StageVerdict } from './stages/stage-verdict';
 
 export const DEFAULT_DECISION_LIMIT = 3;
 export const MAX_DECISION_LIMIT = 20;
@@ -30,6 +30,7 @@ export function decide(catalog: ActionCatalog, request: DecisionRequest, inputs:
   const restrict = request.actions ? new Set(request.actions) : null;
   const suppressed: SuppressedAction[] = [];
   const candidates: ArbitrationCandidate[] = [];
+  const deferred: { action: CompiledAction; candidate: ArbitrationCandidate; deferral: Deferral }[] = [];
   const suppress = (action: CompiledAction, channel: DecisionChannel | null, stage: DecisionStage, verdict: StageVerdict) =>
     suppressed.push({ actionId: action.id, actionVersion: action.version, channel, stage, reasons: verdict.reasons, counterfactuals: verdict.counterfactuals, priority: null });
 
@@ -43,18 +44,32 @@ export function decide(catalog: ActionCatalog, request: DecisionRequest, inputs:
     }
     request.channels.forEach((channel, channelOrder) => {
       if (!action.channels.has(channel)) return;
+      let deferral: Deferral | undefined;
       for (const [stage, check] of STAGES) {
         const verdict = check(action, channel, context);
         if (verdict.reasons.length > 0) return suppress(action, channel, stage, verdict);
+        deferral ??= verdict.deferral;
       }
       const factors = priorityFactors(action, channel, context);
-      candidates.push({ action, channel, channelOrder, factors, priority: priorityOf(factors) });
+      const candidate = { action, channel, channelOrder, factors, priority: priorityOf(factors) };
+      if (deferral) deferred.push({ action, candidate, deferral });
+      else candidates.push(candidate);
     });
+  }
+  // Deferring is the last resort: an action that can go out now on another channel does, the wait is suppressed.
+  const deferrals = new Map<ArbitrationCandidate, Deferral>();
+  for (const { action, candidate, deferral } of deferred) {
+    if (candidates.some((c) => c.action === action && !deferrals.has(c))) {
+      suppress(action, candidate.channel, 'contact_policy', { reasons: [deferral.reason], counterfactuals: [deferral.counterfactual] });
+    } else {
+      deferrals.set(candidate, deferral);
+      candidates.push(candidate);
+    }
   }
 
   const ranked = arbitrate(candidates, clampLimit(request.limit), suppressed);
   const bandit: VariantChoice[] = [];
-  const actions = ranked.map((candidate, i) => rankedAction(candidate, i + 1, context, bandit));
+  const actions = ranked.map((candidate, i) => withDeferral(rankedAction(candidate, i + 1, context, bandit), deferrals.get(candidate)));
   const counterfactuals = collectCounterfactuals(suppressed, candidates, ranked);
   const seeds: Record<string, number> = {};
   for (const choice of bandit) seeds[`bandit:${choice.campaignId}`] = choice.seed;
@@ -141,6 +156,12 @@ function rankedAction(candidate: ArbitrationCandidate, rank: number, context: De
     purposes: action.definition.purposes,
     reasons,
   };
+}
+
+/** A deferred action says why and until when: `deferred:<reason>:until:<iso>`, for the record and the trace. */
+function withDeferral(action: RankedAction, deferral: Deferral | undefined): RankedAction {
+  if (!deferral) return action;
+  return { ...action, reasons: [...action.reasons, `deferred:${deferral.reason}:until:${new Date(deferral.untilMs).toISOString()}`], deferredUntilMs: deferral.untilMs };
 }
 
 /** The approved content; for a campaign, the variant Thompson sampling picks among the approved ones. */

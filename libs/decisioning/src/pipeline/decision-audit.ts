@@ -34,12 +34,17 @@ export function decisionAuditDraft(outcome: DecisionOutcome, actor: AuditActor):
         priority: a.priority,
         factors: a.factors,
         content: a.content,
+        ...(a.deferredUntilMs === undefined ? {} : { deferredUntil: new Date(a.deferredUntilMs).toISOString() }),
       })),
       suppressed: outcome.suppressed.map((s) => ({ actionId: s.actionId, actionVersion: s.actionVersion, channel: s.channel, stage: s.stage, reasons: s.reasons })),
       bandit: outcome.bandit,
       holdouts: outcome.holdouts,
     },
-    reasons: [...outcome.actions.map((a) => `selected:${a.actionId}:${a.channel}`), ...new Set(outcome.suppressed.flatMap((s) => s.reasons.map((r) => `${s.actionId}:${r}`)))],
+    reasons: [
+      ...outcome.actions.map((a) => `selected:${a.actionId}:${a.channel}`),
+      ...outcome.actions.flatMap((a) => a.reasons.filter((r) => r.startsWith('deferred:')).map((r) => `${a.actionId}:${r}`)),
+      ...new Set(outcome.suppressed.flatMap((s) => s.reasons.map((r) => `${s.actionId}:${r}`))),
+    ],
     counterfactuals: outcome.counterfactuals,
     occurredAtMs: outcome.decidedAtMs,
   };

@@ -38,8 +38,10 @@ export interface RankedAction {
   readonly factors: PriorityFactors;
   readonly content: ActionContent;
   readonly purposes: readonly string[];
-  /** Why it is here: `eligible`, `trigger:<id>` for the triggers it answers. */
+  /** Why it is here: `eligible`, `trigger:<id>` for the triggers it answers, `deferred:…` when it waits. */
   readonly reasons: readonly string[];
+  /** Set when the action may only go out later (quiet hours): the outbox holds it until then. */
+  readonly deferredUntilMs?: number;
 }
 
 export interface SuppressedAction {

@@ -27,7 +27,39 @@ export interface CampaignExposureRow {
   decisionId: string;
 }
 
-/** Tables of the campaigns area: open exposures awaiting attribution and the bandit's outcome counts. */
+/**
+ * Outbound actions released on a channel in one fixed window, counted over all processes (the cluster-wide channel
+ * capacity). Each dispatcher claims slots under a row lock, so the sum never exceeds the window's capacity.
+ */
+export interface ChannelCapacityWindowRow {
+  channel: string;
+  windowStartMs: number;
+  used: number;
+  updatedAtMs: number;
+}
+
+export const CAMPAIGN_VERSION_STATUSES = ['draft', 'review', 'active', 'retired'] as const;
+export type CampaignVersionStatus = (typeof CAMPAIGN_VERSION_STATUSES)[number];
+
+/**
+ * One version of a campaign authored over HTTP: draft → review → active (four eyes) → retired. `definition` is the
+ * validated JSON; `rowVersion` guards every transition against a concurrent one (optimistic locking).
+ */
+export interface CampaignVersionRow {
+  campaignId: string;
+  version: number;
+  status: CampaignVersionStatus;
+  definition: string;
+  authorId: string;
+  lastEditorId: string;
+  submittedBy: string | null;
+  approvedBy: string | null;
+  rowVersion: number;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** Tables of the campaigns area: open exposures awaiting attribution, the bandit's outcome counts, channel budgets. */
 export function campaignsEntities(dialect: Dialect): EntitySchema[] {
   const int64 = int64Column(dialect);
   return [
@@ -58,6 +90,33 @@ export function campaignsEntities(dialect: Dialect): EntitySchema[] {
         { name: 'campaign_exposures_customer', columns: ['customerId'] },
         { name: 'campaign_exposures_exposed_at', columns: ['exposedAtMs'] },
       ],
+    }),
+    new EntitySchema<ChannelCapacityWindowRow>({
+      name: 'ChannelCapacityWindow',
+      tableName: 'channel_capacity_windows',
+      columns: {
+        channel: { type: 'varchar', length: 32, primary: true },
+        windowStartMs: { name: 'window_start_ms', ...int64, primary: true },
+        used: { ...int64 },
+        updatedAtMs: { name: 'updated_at_ms', ...int64 },
+      },
+    }),
+    new EntitySchema<CampaignVersionRow>({
+      name: 'CampaignVersion',
+      tableName: 'campaign_versions',
+      columns: {
+        campaignId: { name: 'campaign_id', type: 'varchar', length: 64, primary: true },
+        version: { type: 'integer', primary: true },
+        status: { type: 'varchar', length: 16 },
+        definition: { type: 'text' },
+        authorId: { name: 'author_id', type: 'varchar', length: 128 },
+        lastEditorId: { name: 'last_editor_id', type: 'varchar', length: 128 },
+        submittedBy: { name: 'submitted_by', type: 'varchar', length: 128, nullable: true },
+        approvedBy: { name: 'approved_by', type: 'varchar', length: 128, nullable: true },
+        rowVersion: { name: 'row_version', type: 'integer' },
+        createdAtMs: { name: 'created_at_ms', ...int64 },
+        updatedAtMs: { name: 'updated_at_ms', ...int64 },
+      },
     }),
   ];
 }

@@ -38,7 +38,7 @@ describe.each(STORAGE_DIALECTS)('action outbox on %s', (dialect) => {
     expect(first).toHaveLength(2);
     const again = await outbox.insertAll([entry('d-1', 'a-1', { createdAtMs: 2_000 }), entry('d-2', 'a-1')]);
     expect(again.map((e) => e.decisionId)).toEqual(['d-2']);
-    expect(await outbox.countByStatus()).toEqual({ pending: 3, published: 0, delivered: 0 });
+    expect(await outbox.countByStatus()).toEqual({ pending: 3, published: 0, delivered: 0, cancelled: 0 });
     expect((await outbox.find('d-1', 'a-1'))?.createdAtMs).toBe(1_000);
   });
 

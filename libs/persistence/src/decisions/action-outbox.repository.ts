@@ -1,8 +1,10 @@
 import { DataSource, In, IsNull, LessThanOrEqual, MoreThan, MoreThanOrEqual, QueryFailedError, Repository, type EntityManager } from 'typeorm';
 import type { ActionOutboxRow, OutboxStatus } from './decisions-tables.entity';
 
-/** What the sink writes per emitted action; delivery state starts as pending, due now. */
-export type NewOutboxEntry = Omit<ActionOutboxRow, 'id' | 'status' | 'attempts' | 'nextAttemptAtMs' | 'lastError' | 'publishedAtMs' | 'publishedSeq' | 'deliveredAtMs' | 'openedAtMs' | 'clickedAtMs'>;
+/** What the sink writes per emitted action; delivery state starts as pending, due now or at `notBeforeMs` (deferred). */
+export type NewOutboxEntry = Omit<ActionOutboxRow, 'id' | 'status' | 'attempts' | 'nextAttemptAtMs' | 'lastError' | 'publishedAtMs' | 'publishedSeq' | 'deliveredAtMs' | 'openedAtMs' | 'clickedAtMs'> & {
+  readonly notBeforeMs?: number;
+};
 
 export type OutboxEntry = Readonly<ActionOutboxRow>;
 
@@ -45,7 +47,7 @@ export class ActionOutboxRepository {
     return this.dataSource.transaction(async (manager) => {
       const known = await this.storedKeys(manager, entries);
       const fresh = entries.filter((entry) => !known.has(keyOf(entry)));
-      const values = fresh.map((entry) => ({ ...entry, status: 'pending' as const, attempts: 0, nextAttemptAtMs: entry.createdAtMs }));
+      const values = fresh.map(({ notBeforeMs, ...entry }) => ({ ...entry, status: 'pending' as const, attempts: 0, nextAttemptAtMs: Math.max(entry.createdAtMs, notBeforeMs ?? 0) }));
       for (let i = 0; i < values.length; i += 200) {
         // orIgnore: a concurrent emit of the same decision (another process) makes these no-ops instead of errors.
         await manager.createQueryBuilder().insert().into('ActionOutbox').values(values.slice(i, i + 200)).orIgnore().execute();
@@ -93,6 +95,11 @@ export class ActionOutboxRepository {
     await this.rows.update({ id, status: 'pending' }, { attempts, nextAttemptAtMs, lastError: error.slice(0, 200) });
   }
 
+  /** A pending row that must not go out any more (a deferred action whose consent was withdrawn or that expired). */
+  async cancel(id: number, reason: string): Promise<void> {
+    await this.rows.update({ id, status: 'pending' }, { status: 'cancelled', lastError: reason.slice(0, 200) });
+  }
+
   /** The channel feed: published rows of `channel` after the cursor, in feed order. */
   async feed(channel: string, afterSeq: number, limit: number): Promise<OutboxEntry[]> {
     return this.rows.find({ where: { channel, status: In(['published', 'delivered']), publishedSeq: MoreThan(afterSeq) }, order: { publishedSeq: 'ASC' }, take: limit });
@@ -121,7 +128,7 @@ export class ActionOutboxRepository {
   }
 
   async countByStatus(): Promise<Record<OutboxStatus, number>> {
-    const counts: Record<OutboxStatus, number> = { pending: 0, published: 0, delivered: 0 };
+    const counts: Record<OutboxStatus, number> = { pending: 0, published: 0, delivered: 0, cancelled: 0 };
     const rows = (await this.rows.createQueryBuilder('o').select('o.status', 'status').addSelect('COUNT(*)', 'n').groupBy('o.status').getRawMany()) as { status: OutboxStatus; n: string | number }[];
     for (const row of rows) counts[row.status] = Number(row.n);
     return counts;

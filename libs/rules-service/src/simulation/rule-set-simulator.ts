@@ -20,9 +20,22 @@ export type SimulationSource =
   | { readonly kind: 'profiles'; readonly partitions?: readonly number[] }
   | { readonly kind: 'population'; readonly seed: number; readonly customers: number; readonly days: number; readonly startDate?: string };
 
-export interface SimulationPlan {
-  readonly ruleSet: CompiledRuleSet;
-  readonly decision: string;
+/**
+ * What a simulation asks of each customer on each channel at `atMs`: an outcome (hit unless null, false or empty)
+ * and the rows that gave it. `read` reads the customer's features as serving does; the customer id is for
+ * evaluators that need it (a control-group hash) and never leaves in the report.
+ */
+export type SimulationEvaluator = (
+  read: (name: string) => unknown,
+  channel: DecisionChannel | null,
+  atMs: number,
+  customerId: string,
+) => { readonly value: unknown; readonly ruleIds: readonly string[] } | null;
+
+/** What is evaluated: a decision of a rule set, or any evaluator over the same folded customers (e.g. a campaign). */
+export type SimulationPlan = SimulationRun & ({ readonly ruleSet: CompiledRuleSet; readonly decision: string } | { readonly evaluate: SimulationEvaluator });
+
+interface SimulationRun {
   readonly source: SimulationSource;
   /** The channel variable per evaluation; null: no channel. */
   readonly channels: readonly (DecisionChannel | null)[];
@@ -154,11 +167,12 @@ export class RuleSetSimulator {
     const profile = profileOf(store, customerId);
     if (!profile) return;
     const registry = this.sources.registry;
-    const { ruleSet, decision, context, channels } = this.plan;
+    const { plan } = this;
+    const { context, channels } = plan;
     for (const channel of channels) {
       const variables: Record<string, unknown> = { context, scores: {}, channel, placement: null, triggers: [] };
       const read = (name: string): unknown => (name in variables ? variables[name] : registry.has(name) ? registry.read(profile, name, atMs) : null);
-      const outcome = evaluateCompiled(ruleSet, decision, read);
+      const outcome = 'evaluate' in plan ? plan.evaluate(read, channel, atMs, customerId) : evaluateCompiled(plan.ruleSet, plan.decision, read);
       if (outcome) this.tally.record(day, customerId, channel ?? 'any', outcome.value, outcome.ruleIds);
     }
     if (++this.evaluated % YIELD_EVERY === 0) await yieldToEventLoop();
