@@ -2,10 +2,10 @@ import { Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AccessModule } from '@kairos/access';
+import { AccessModule, SOLE_STORE_API_KEY_CACHE_TTL_MS } from '@kairos/access';
 import { auditAccessDenials } from './access-denial-audit';
 import { ApiDocsController, ApiDocument } from './api-docs.controller';
-import { HttpErrorFilter, parseJsonBody } from '@kairos/http-edge';
+import { HttpErrorFilter, answerFrameworkError, parseJsonBody } from '@kairos/http-edge';
 import { KairosRuntime } from './kairos-runtime';
 import { mountClusterEdge } from './cluster-parts';
 import { refuseOversizedBodiesCleanly } from './oversized-body-guard';
@@ -28,6 +28,9 @@ export async function createHttpApp(runtime: KairosRuntime, features: readonly T
         devMode: runtime.config.nodeEnv !== 'production',
         pepper: runtime.config.apiKeyPepper,
         onDenied: auditAccessDenials(runtime.audit.journal, runtime.metrics, runtime.logger.child({ component: 'access' })),
+        // Embedded storage has one process, whose revokes evict its cache at once; with a shared database another
+        // process may revoke, and the very next request here must see it (Z4).
+        apiKeyCacheTtlMs: runtime.config.databaseUrl === undefined ? SOLE_STORE_API_KEY_CACHE_TTL_MS : 0,
         ...(runtime.config.jwtJwksUrl
           ? { jwt: { issuer: runtime.config.jwtIssuer!, audience: runtime.config.jwtAudience!, jwksUrl: runtime.config.jwtJwksUrl } }
           : {}),
@@ -45,6 +48,8 @@ export async function createHttpApp(runtime: KairosRuntime, features: readonly T
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
     keepAliveTimeout: 5_000,
+    // Router refusals (over-long path parameter, undecodable URL) in our error shape, without echoing the URL.
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(KairosHttpModule, adapter, {
     logger: new PinoNestLogger(runtime.logger.child({ component: 'http' })),

@@ -75,6 +75,11 @@ export function openScoring(runtime: KairosRuntime, options: ScoringPartsOptions
   let services = opened.get(runtime);
   if (!services) {
     services = createScoringServices(scoringOptionsFor(runtime, options), true);
+    // Outcomes of served scores (AUC over time) are learnt from the events this process folds.
+    void services.then(
+      (ready) => runtime.worker.onApplied((_partition, records) => ready.outcomes.observe(records.map((record) => record.event))),
+      () => undefined,
+    );
     opened.set(runtime, services);
     services.catch(() => opened.delete(runtime));
   }

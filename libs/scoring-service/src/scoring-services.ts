@@ -1,10 +1,12 @@
 import { ModelMonitoringService } from './monitoring/model-monitoring.service';
+import { OutcomeRecordingScoreSource } from './monitoring/outcome-recording-score-source';
+import { ServedScoreOutcomes } from './monitoring/served-score-outcomes';
 import { ScoringMetrics } from './monitoring/scoring-metrics';
 import { ModelRegistryService } from './registry/model-registry.service';
 import type { ScoringServiceOptions } from './scoring-options';
 import { CustomerScoringService } from './serving/customer-scoring.service';
 import { LiveModelSet } from './serving/live-models';
-import { ModelScoreSource } from './serving/model-score-source';
+import type { ModelScoreSource } from './serving/model-score-source';
 import { SegmentScoringService } from './serving/segment-scoring.service';
 
 /** Default poll of the registry generation by processes that did not make a change themselves. */
@@ -20,6 +22,8 @@ export class ScoringServices {
     readonly segments: SegmentScoringService,
     readonly monitoring: ModelMonitoringService,
     readonly metrics: ScoringMetrics,
+    /** Served scores followed until their labels arrive; feed it the partition stream (`outcomes.observe`). */
+    readonly outcomes: ServedScoreOutcomes,
     /** True when the runtime built the services and owns their lifetime (not the Nest module). */
     readonly shared: boolean,
   ) {}
@@ -35,7 +39,8 @@ export class ScoringServices {
  */
 export async function createScoringServices(options: ScoringServiceOptions, shared = false): Promise<ScoringServices> {
   const live = new LiveModelSet(options.repository, options.logger);
-  const metrics = new ScoringMetrics(live, options.metricsRegistry);
+  const outcomes = new ServedScoreOutcomes();
+  const metrics = new ScoringMetrics(live, options.metricsRegistry, outcomes, options.clock);
   const registry = new ModelRegistryService(options, live);
   if (options.shippedModelDirs && options.shippedModelDirs.length > 0) await registry.registerShipped(options.shippedModelDirs);
   await live.refresh(true);
@@ -43,11 +48,12 @@ export async function createScoringServices(options: ScoringServiceOptions, shar
   return new ScoringServices(
     live,
     registry,
-    new ModelScoreSource(live),
+    new OutcomeRecordingScoreSource(live, outcomes),
     new CustomerScoringService(options, live, metrics),
     new SegmentScoringService(options, live),
-    new ModelMonitoringService(options, live, metrics),
+    new ModelMonitoringService(options, live, metrics, outcomes),
     metrics,
+    outcomes,
     shared,
   );
 }

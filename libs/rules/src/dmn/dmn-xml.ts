@@ -49,8 +49,10 @@ export async function readDmnXml(xml: string): Promise<DmnDocument> {
   try {
     parsed = await dmnModdle().fromXML(normalised, 'dmn:Definitions');
   } catch (error) {
+    // The parser's message quotes the offending text; only its position goes back to the client (P1: no echo).
+    const at = error instanceof Error ? /line: (\d+)\s+column: (\d+)/.exec(error.message) : null;
     throw new KairosError('VALIDATION_FAILED', 'the DMN document is not readable XML', [
-      { path: 'xml', rule: 'dmn', message: error instanceof Error ? error.message : 'unreadable XML' },
+      { path: 'xml', rule: 'dmn', message: at ? `unreadable XML at line ${at[1]}, column ${at[2]}` : 'unreadable XML' },
     ]);
   }
   const root = parsed.rootElement as DmnDefinitions | undefined;

@@ -4,6 +4,7 @@ import type { LiveModelSet, LiveVersion } from '../serving/live-models';
 import { type PopulationCount, allowedPopulation } from '../serving/owned-population';
 import { type ScoreDistribution, distributionOf, scorePopulation } from '../serving/segment-scoring.service';
 import type { ScoringMetrics } from './scoring-metrics';
+import type { ServedScoreOutcomes, VersionPerformance } from './served-score-outcomes';
 
 /** Customers per monitoring run at most (a sample of the owned partitions, in store order). */
 const MONITORING_SAMPLE = 50_000;
@@ -17,8 +18,8 @@ export interface VersionMonitoring {
   readonly scores: Readonly<Record<string, ScoreDistribution>>;
   /** Selection (score ≥ threshold) by age band: monitoring data only, never an input. */
   readonly fairness: Readonly<Record<string, { readonly ageBand: DisparateImpact }>>;
-  /** AUC over time needs outcomes of served scores; none are fed back to the registry yet. */
-  readonly performance: { readonly available: false; readonly note: string };
+  /** AUC per period (week) of served scores whose label windows closed, learnt from the event stream. */
+  readonly performance: VersionPerformance;
   readonly served: Readonly<Record<string, number>>;
   readonly shadowGapMean: number | null;
   readonly alerts: readonly MonitoringAlert[];
@@ -41,6 +42,7 @@ export class ModelMonitoringService {
     private readonly options: ScoringServiceOptions,
     private readonly live: LiveModelSet,
     private readonly metrics: ScoringMetrics,
+    private readonly outcomes: ServedScoreOutcomes,
   ) {}
 
   async monitor(modelId: string, threshold: number): Promise<ModelMonitoring> {
@@ -78,7 +80,9 @@ export class ModelMonitoringService {
     });
     const drift = driftAgainstCard(scorer.card, featureValues, scoreValues);
     const fairness = Object.fromEntries(scorer.outputNames.map((name, o) => [name, { ageBand: disparateImpact(groups, selected[o]) }]));
-    const alerts = monitoringAlerts(scorer.card, { drift, fairness });
+    const performance = this.outcomes.performance(version.modelId, version.version, nowMs);
+    const periods = Object.fromEntries(Object.entries(performance.outputs).map(([output, { periods }]) => [output, periods.filter((period) => period.complete)]));
+    const alerts = monitoringAlerts(scorer.card, { drift, fairness, performance: periods });
     this.publish(version, drift, fairness, alerts);
     return {
       version: version.version,
@@ -87,7 +91,7 @@ export class ModelMonitoringService {
       drift,
       scores: Object.fromEntries(scorer.outputNames.map((name, o) => [name, distributionOf(scores, outputs, o, threshold)])),
       fairness,
-      performance: { available: false, note: 'AUC over time needs the outcomes of served scores fed back to the registry; not connected yet' },
+      performance,
       served: { ...version.stats.served },
       shadowGapMean: version.stats.shadowGapCount === 0 ? null : version.stats.shadowGapSum / version.stats.shadowGapCount,
       alerts,

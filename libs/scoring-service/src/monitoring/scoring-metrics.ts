@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LiveModelSet, ScorePath } from '../serving/live-models';
+import type { ServedScoreOutcomes } from './served-score-outcomes';
 
 /**
  * Scoring's Prometheus series, registered on the process's registry so they appear at /metrics beside the
@@ -13,8 +14,20 @@ export class ScoringMetrics {
   readonly disparateImpact: Gauge<'model' | 'version' | 'output' | 'attribute'>;
   readonly alerts: Gauge<'model' | 'version' | 'severity'>;
 
-  constructor(live: LiveModelSet, registry: Registry = new Registry()) {
+  constructor(live: LiveModelSet, registry: Registry = new Registry(), outcomes?: ServedScoreOutcomes, clock: () => number = Date.now) {
     const registers = [registry];
+    if (outcomes) {
+      new Gauge({
+        name: 'kairos_model_auc',
+        help: 'AUC of served scores in the newest period whose labels arrived (see GET /v1/models/{id}/monitoring for every period)',
+        labelNames: ['model', 'version', 'output'],
+        registers,
+        collect() {
+          this.reset();
+          for (const latest of outcomes.latestAuc(clock())) this.set({ model: latest.modelId, version: latest.version, output: latest.output }, latest.auc);
+        },
+      });
+    }
     new Gauge({
       name: 'kairos_model_scores_served',
       help: 'Scores computed since start, by model version and path (decision, api, batch, shadow)',
