@@ -1,4 +1,4 @@
-import { fuzzWriteEndpoints } from './write-endpoints-fuzz.suite';
+import { fuzzWriteEndpoints } from './testing/write-endpoints-fuzz.suite';
 
 // P1, second half of the write routes (see write-endpoints-fuzz.e2e-spec.ts).
 fuzzWriteEndpoints(1, 2);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { AbilityFactory, DEMO_API_KEYS, collectRoutePermissions, loadPolicyFile, type RoutePermissionEntry } from '@kairos/access';
 import { FUZZ_CANARY, type FuzzRequest, changedRowCounts, fuzzTargetFor, invalidRequests, sqliteRowCounts } from '@kairos/testing';
-import { useInProcessPlatform } from './testing/in-process-platform';
+import { useInProcessPlatform } from './in-process-platform';
 
 /**
  * Reliability test P1 for every write endpoint of the embedded platform: the routes come from the Nest router (a new
