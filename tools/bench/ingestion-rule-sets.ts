@@ -1,4 +1,4 @@
-/** A 20-row FIRST table over three profile features, as in rules-deployed.bench.ts. */
+/** A 20-row FIRST table over three profile features: the rule sets the ingestion and rules benches deploy. */
 export function ruleSetXml(index: number): string {
   const rows = Array.from({ length: 20 }, (_, r) => {
     const lo = r * 5;

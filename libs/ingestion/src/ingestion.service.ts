@@ -1,4 +1,4 @@
-import { CustomerEvent, EventValidationPolicy, EventValidationResult, KairosError, validateIncomingEvent } from '@kairos/contracts';
+import { CustomerEvent, customerEventOf, EventValidationPolicy, EventValidationResult, IncomingEvent, KairosError, validateIncomingEvent } from '@kairos/contracts';
 import type { EventLog } from '@kairos/event-log';
 import type { KairosMetrics, Logger } from '@kairos/observability';
 import type { IdentityRepository } from '@kairos/persistence';
@@ -62,19 +62,8 @@ export class IngestionService {
       }
       const { event } = result;
       if (event.customerId !== undefined && event.identifiers === undefined) {
-        // The common case needs no identity lookup: bound directly, without a trip through the resolver. Built as
-        // one literal in the envelope's field order: every such event shares one object shape (cheap to store,
-        // serialise and fold), and its JSON is the same as a copy of the validated event's.
-        bound.push({
-          id: event.id,
-          type: event.type,
-          customerId: event.customerId,
-          occurredAt: event.occurredAt,
-          source: event.source,
-          data: event.data,
-          occurredAtMs: result.occurredAtMs,
-          receivedAtMs,
-        });
+        // The common case needs no identity lookup: bound directly, without a trip through the resolver.
+        bound.push(customerEventOf(event as IncomingEvent & { customerId: string }, result.occurredAtMs, receivedAtMs));
         boundAt.push(index);
         continue;
       }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@kairos/config';
 import { createLogger } from '@kairos/observability';
-import { encodeOnnxModel } from '@kairos/scoring';
+import { logisticRegressionOnnx } from '@kairos/scoring';
 import type { ScoringServices } from '@kairos/scoring-service';
 import { loginEvent, requestJson } from '@kairos/testing';
 import { createHttpApp } from './create-http-app';
@@ -32,23 +32,8 @@ const holdout = {
   })),
 };
 
-function logisticRegressionOnnx(): string {
-  const bytes = encodeOnnxModel({
-    name: 'logistic_regression',
-    nodes: [
-      { opType: 'MatMul', inputs: ['features', 'weights'], outputs: ['product'] },
-      { opType: 'Add', inputs: ['product', 'bias'], outputs: ['logit'] },
-      { opType: 'Sigmoid', inputs: ['logit'], outputs: ['probability'] },
-    ],
-    initializers: [
-      { name: 'weights', dims: [2, 1], values: [0.3, -0.8] },
-      { name: 'bias', dims: [1], values: [-0.2] },
-    ],
-    inputs: [{ name: 'features', shape: ['rows', 2] }],
-    outputs: [{ name: 'probability', shape: ['rows', 1] }],
-  });
-  return Buffer.from(bytes).toString('base64');
-}
+/** A logistic regression over the two signature inputs, as an ONNX graph built here (no Python export). */
+const responseModelOnnx = (): string => Buffer.from(logisticRegressionOnnx([0.3, -0.8], -0.2)).toString('base64');
 
 const onnxCard = (overrides: Record<string, unknown> = {}) => ({
   schemaVersion: 1,
@@ -114,7 +99,7 @@ describe('scoring service over HTTP', () => {
       [{ card: { ...churnCard, version: 'one' }, artifact: churnArtifact, holdout }, 400, 'card.version', 'invalid_format'],
       [{ card: { ...churnCard, version: '9.0.2' }, artifact: { ...churnArtifact, weights: 'AAAA' }, holdout }, 400, 'weights', 'weights_size'],
       [{ card: { ...churnCard, version: '9.0.3' }, artifact: { ...churnArtifact, modelJson: '!!!!!' }, holdout }, 400, 'artifact.modelJson', 'invalid_format'],
-      [{ card: { ...churnCard, version: '9.0.4' }, artifact: { format: 'onnx', onnx: logisticRegressionOnnx() }, holdout }, 400, 'artifact.format', 'format_mismatch'],
+      [{ card: { ...churnCard, version: '9.0.4' }, artifact: { format: 'onnx', onnx: responseModelOnnx() }, holdout }, 400, 'artifact.format', 'format_mismatch'],
       [{ card: churnCard, artifact: churnArtifact, holdout, stage: 'production' }, 400, '(root)', 'unrecognized_keys'],
     ];
     for (const [body, status, path, rule] of cases) {
@@ -159,7 +144,7 @@ describe('scoring service over HTTP', () => {
   }, 30_000);
 
   it('loads, scores and explains an ONNX logistic regression built in the test', async () => {
-    const upload = await call('POST', '/v1/models', 'demo-data-scientist', { card: onnxCard(), artifact: { format: 'onnx', onnx: logisticRegressionOnnx() }, holdout });
+    const upload = await call('POST', '/v1/models', 'demo-data-scientist', { card: onnxCard(), artifact: { format: 'onnx', onnx: responseModelOnnx() }, holdout });
     expect(upload.status).toBe(201);
     expect(upload.body.holdoutMetrics.outputs.response).toMatchObject({ n: 12 });
     await call('POST', '/v1/models/response-lr/versions/1.0.0/stage', 'demo-admin', { stage: 'production', reason: 'ok' });

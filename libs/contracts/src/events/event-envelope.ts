@@ -48,6 +48,23 @@ export interface CustomerEvent<T extends EventType = EventType> extends Incoming
   readonly receivedAtMs: number;
 }
 
+/**
+ * Binds an event that names its customer directly, as one literal in the envelope's field order: every such event
+ * shares one object shape (cheap to store, serialise and fold), and its JSON equals that of the validated event.
+ */
+export function customerEventOf(event: IncomingEvent & { readonly customerId: string }, occurredAtMs: number, receivedAtMs: number): CustomerEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    customerId: event.customerId,
+    occurredAt: event.occurredAt,
+    source: event.source,
+    data: event.data,
+    occurredAtMs,
+    receivedAtMs,
+  } as CustomerEvent;
+}
+
 /** A stored event with its place in the log. */
 export interface LoggedEvent<T extends EventType = EventType> {
   readonly partition: number;

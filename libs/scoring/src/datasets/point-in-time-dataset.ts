@@ -1,4 +1,4 @@
-import { CustomerEvent, IncomingEvent, KairosError, partitionForCustomer } from '@kairos/contracts';
+import { CustomerEvent, customerEventOf, IncomingEvent, KairosError, partitionForCustomer } from '@kairos/contracts';
 import { FeatureRegistry, FeatureValue, PartitionProfileStore, ProfileState } from '@kairos/profile';
 import type { LabelDefinition } from './dataset-labels';
 import { DatasetSegments, segmentsOf } from './dataset-segments';
@@ -174,14 +174,5 @@ function toCustomerEvent(event: IncomingEvent | CustomerEvent): CustomerEvent | 
   if ('occurredAtMs' in event && 'receivedAtMs' in event) return event as CustomerEvent;
   if (event.customerId === undefined) return null;
   const occurredAtMs = parseInstantMs(event.occurredAt);
-  return {
-    id: event.id,
-    type: event.type,
-    customerId: event.customerId,
-    occurredAt: event.occurredAt,
-    source: event.source,
-    data: event.data,
-    occurredAtMs,
-    receivedAtMs: occurredAtMs,
-  } as CustomerEvent;
+  return customerEventOf(event as IncomingEvent & { customerId: string }, occurredAtMs, occurredAtMs);
 }
