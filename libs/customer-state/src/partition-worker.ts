@@ -273,6 +273,11 @@ export class PartitionWorker implements PartitionConsumerHandler {
     if (this.tickTimer) clearInterval(this.tickTimer);
     await this.ticking;
     // A background snapshot still writing must finish before the stores it writes to are closed.
+    await this.snapshotsWritten();
+  }
+
+  /** Resolves once every snapshot under way (a batch starts one in the background) is written or failed. */
+  async snapshotsWritten(): Promise<void> {
     await Promise.all([...this.owned.values()].map((owned) => owned.snapshotting?.catch(() => undefined)));
   }
 

@@ -44,7 +44,10 @@ export async function startEmbeddedPipeline(options: {
     log,
     worker,
     consumer,
-    drained: () => (consumer as unknown as { drained(): Promise<void> }).drained(),
+    drained: async () => {
+      await (consumer as unknown as { drained(): Promise<void> }).drained();
+      await worker.snapshotsWritten();
+    },
     close: async () => {
       await worker.stop();
       await log.close();
