@@ -50,6 +50,9 @@ export async function createHttpApp(runtime: KairosRuntime, features: readonly T
     keepAliveTimeout: 5_000,
     // Router refusals (over-long path parameter, undecodable URL) in our error shape, without echoing the URL.
     frameworkErrors: answerFrameworkError,
+    // While the server closes, a request still arriving on an open connection is answered normally (the runtime
+    // is still up, a moved customer's request is forwarded) instead of Fastify's bare 503 without Retry-After (D4).
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(KairosHttpModule, adapter, {
     logger: new PinoNestLogger(runtime.logger.child({ component: 'http' })),
