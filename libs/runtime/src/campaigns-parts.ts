@@ -13,8 +13,7 @@ import {
   type CampaignLifecycleOptions,
   type CampaignSimulationOptions,
 } from '@kairos/decisioning-service';
-import { CampaignLedgerRepository, CampaignVersionRepository, ChannelCapacityWindowRepository, ContentDraftRepository, type CampaignVersionRow } from '@kairos/persistence';
-import type { DataSource } from 'typeorm';
+import { CampaignLedgerRepository, CampaignVersionRepository, ChannelCapacityWindowRepository, ContentDraftRepository } from '@kairos/persistence';
 import type { KairosRuntime } from './kairos-runtime';
 
 export interface CampaignsOptions {
@@ -84,7 +83,7 @@ async function build(runtime: KairosRuntime, options: CampaignsOptions): Promise
   const partitions = runtime.config.partitions;
   const served = new ServedCampaigns({
     live: catalog,
-    activeVersions: () => activeCampaignVersions(runtime.database),
+    activeVersions: () => new CampaignVersionRepository(runtime.database).active(),
     isFeature: (name) => runtime.registry.has(name),
     logger: runtime.logger.child({ component: 'campaigns' }),
     ...(options.campaignsPollMs ? { pollIntervalMs: options.campaignsPollMs } : {}),
@@ -135,9 +134,4 @@ export function campaignLifecycleOf(runtime: KairosRuntime): Omit<CampaignLifecy
     // The rule-set simulation's sources: the same history, profiles and population a rule set is simulated over.
     sources: runtime.modules.rules.options.simulation,
   };
-}
-
-/** The active version of every authored campaign, definitions included: one small read per poll. */
-function activeCampaignVersions(database: DataSource): Promise<CampaignVersionRow[]> {
-  return database.getRepository<CampaignVersionRow>('CampaignVersion').find({ where: { status: 'active' } });
 }

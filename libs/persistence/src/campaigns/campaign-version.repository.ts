@@ -28,6 +28,11 @@ export class CampaignVersionRepository {
     return rows.filter((row, i) => i === 0 || rows[i - 1]!.campaignId !== row.campaignId);
   }
 
+  /** The active version of every authored campaign, definitions included: what decisions serve. */
+  async active(): Promise<CampaignVersionRecord[]> {
+    return this.rows.find({ where: { status: 'active' } });
+  }
+
   /** Inserts a new version; false when that version exists already (a concurrent create or edit won). */
   async insert(row: CampaignVersionRow): Promise<boolean> {
     try {
