@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { CapacityStates, ChannelCapacityState } from './channel-capacity';
+import type { CapacityStates, ChannelCapacityState } from './capacity-states';
 
 const HELD_BACK_REASONS = ['deferred', 'capacity_exceeded', 'deferred_too_long', 'queue_full', 'skipped_by_decision'] as const;
 

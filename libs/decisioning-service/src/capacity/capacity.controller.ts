@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@kairos/access';
-import { CAPACITY_STATES, type CapacityStates, type ChannelCapacityState } from './channel-capacity';
+import { CAPACITY_STATES, type CapacityStates, type ChannelCapacityState } from './capacity-states';
 
 /** /v1/capacity: the channel capacity (cluster-wide budget or this process's breakers), and what it held back. */
 @ApiTags('operations')

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata } from '@nestjs/common';
 import { CapacityController } from './capacity.controller';
-import { CAPACITY_STATES, type CapacityStates } from './channel-capacity';
+import { CAPACITY_STATES, type CapacityStates } from './capacity-states';
 
 export interface CapacityModuleAsyncOptions {
   readonly imports?: ModuleMetadata['imports'];

@@ -2,7 +2,7 @@ import { capacityLimitSchema, type CapacityLimit, type CapacityPort, type Decisi
 import type { CapacityWindowKey, OutboxEntry } from '@kairos/persistence';
 import { durationMs } from '@kairos/triggers';
 import type { ChannelAdmission } from '../outbox/outbox-dispatcher';
-import type { ChannelCapacityState } from './channel-capacity';
+import type { ChannelCapacityState } from './capacity-states';
 
 /** Where the budget's windows live: the database table every process claims from. */
 export interface CapacityWindowStore {
