@@ -45,7 +45,12 @@ const consentSchema = z.strictObject({
   objections: z.array(label).max(50),
 });
 
-/** The shape every audit draft must have; the journal refuses anything else before it touches a chain. */
+/**
+ * The shape every audit draft must have; the journal refuses anything else before it touches a chain. The journal's
+ * hot path applies these rules without zod (encodeDraftFast in audit-draft-encoding.ts) and a seeded property test
+ * compares them at the edges of every rule: change a rule in both places (a rule loosened only here merely sends
+ * those drafts through zod, slowly; one tightened only here is what that test exists to catch).
+ */
 export const auditRecordDraftSchema = z
   .strictObject({
     kind: z.enum(AUDIT_RECORD_KINDS),

@@ -92,6 +92,19 @@ describe('AuditJournal', () => {
     expect(sha256Hex(row.body)).toBe(receipt.hash);
   });
 
+  it('records a draft as it was when appended, even if its caller changes it while the personal data is sealed', async () => {
+    open();
+    const draft = decisionDraft(5, { personalData: { message: 'sealed later' } });
+    const mutable = draft as { -readonly [key in keyof typeof draft]: (typeof draft)[key] };
+    const appended = journal.append(draft);
+    mutable.output = { actions: [], channel: 'changed' };
+    mutable.reasons = ['changed'];
+    await appended;
+    const record = auditRecordOf(store.rows[0]);
+    expect(record.output).toEqual(decisionDraft(5).output);
+    expect(record.reasons).toEqual(decisionDraft(5).reasons);
+  });
+
   it('re-reads the heads and re-hashes when another writer took the place first', async () => {
     open();
     await journal.append(decisionDraft(0));

@@ -5,10 +5,11 @@ import type { AuditCheckpointer } from './audit-checkpointer';
 import { parseAuditDraft } from './audit-draft.schema';
 import { GENESIS_HASH } from './audit-hash';
 import { newAuditRecordId } from './audit-record-id';
-import { chainRecord, encodeAuditContent, type EncodedAuditContent, type StoredAuditRecord } from './audit-record-body';
+import { encodeDraftFast, encodeParsedDraft, type EncodedDraft } from './audit-draft-encoding';
+import { chainRecord, encodedContent, type EncodedAuditContent, type StoredAuditRecord } from './audit-record-body';
 import type { AuditReceipt, AuditRecordDraft, AuditTrail, PersonalDataCipher } from './audit-record';
 import { AuditChainConflictError, type AuditRecordStore } from './audit-record-store';
-import { CanonicalJsonError, canonicalJson } from './canonical-json';
+import { CanonicalJsonError } from './canonical-json';
 
 export interface AuditJournalOptions {
   readonly store: AuditRecordStore;
@@ -83,21 +84,16 @@ export class AuditJournal implements AuditTrail {
 
   append(draft: AuditRecordDraft): Promise<AuditReceipt> {
     if (this.closed) return Promise.reject(new KairosError('AUDIT_UNAVAILABLE', 'the audit journal is closed', [], 1));
-    let valid: AuditRecordDraft;
+    let encoded: EncodedDraft;
     try {
-      valid = parseAuditDraft(draft);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const occurredAtMs = valid.occurredAtMs ?? this.clock();
-    if (valid.personalData === undefined) return this.enqueue(valid, occurredAtMs, undefined);
-    let plaintext: string;
-    try {
-      plaintext = canonicalJson(valid.personalData, 'personalData');
+      // Validated and encoded in one walk; whatever that walk cannot vouch for goes through zod (and its refusal).
+      encoded = encodeDraftFast(draft) ?? encodeParsedDraft(parseAuditDraft(draft));
     } catch (error) {
       return Promise.reject(refusalOf(error));
     }
-    return this.options.cipher.seal(valid.subject!, plaintext).then((sealed) => this.enqueue(valid, occurredAtMs, sealed));
+    const occurredAtMs = encoded.occurredAtMs ?? this.clock();
+    if (encoded.personalData === undefined) return this.enqueue(encoded, occurredAtMs, undefined);
+    return this.options.cipher.seal(encoded.subject!, encoded.personalData).then((sealed) => this.enqueue(encoded, occurredAtMs, sealed));
   }
 
   /** Signs a checkpoint over every chain head now (after the records queued so far are written). */
@@ -116,11 +112,10 @@ export class AuditJournal implements AuditTrail {
     if (this.options.checkpointer && this.sinceCheckpoint > 0) await this.runCheckpoint();
   }
 
-  private enqueue(draft: AuditRecordDraft, occurredAtMs: number, sealedPersonalData: string | undefined): Promise<AuditReceipt> {
+  private enqueue(draft: EncodedDraft, occurredAtMs: number, sealedPersonalData: string | undefined): Promise<AuditReceipt> {
     let content: EncodedAuditContent;
     try {
-      const { personalData: _personalData, ...rest } = draft;
-      content = encodeAuditContent({ ...rest, occurredAtMs, ...(sealedPersonalData === undefined ? {} : { sealedPersonalData }) });
+      content = encodedContent(draft, occurredAtMs, sealedPersonalData);
     } catch (error) {
       return Promise.reject(refusalOf(error));
     }

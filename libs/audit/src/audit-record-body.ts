@@ -1,4 +1,5 @@
-import { canonicalJson } from './canonical-json';
+import { encodeParsedDraft, type EncodedDraft } from './audit-draft-encoding';
+import { canonicalJson, canonicalString } from './canonical-json';
 import { sha256Hex } from './audit-hash';
 import type { AuditRecord, AuditRecordKind } from './audit-record';
 
@@ -49,70 +50,100 @@ export const HASHED_FIELDS = [
   'sequence',
   'subject',
 ] as const satisfies readonly (keyof AuditRecord)[];
-type HashedField = (typeof HASHED_FIELDS)[number];
-type PlacementField = keyof ChainPlacement;
-type ContentField = Exclude<HashedField, PlacementField>;
 
 /**
- * A validated draft whose fields are already in canonical JSON: encoded once when the draft arrives, so that the part
- * done under the chain lock (placing and hashing) is string concatenation and one SHA-256. Every field is present
- * (undefined when absent) so that all instances share one shape.
+ * A validated draft already in canonical JSON, cut where the placement's members go: encoded once when the draft
+ * arrives, so that the part done under the chain lock (placing and hashing) is a dozen concatenations and one
+ * SHA-256. Holding six pieces instead of one string per member also keeps what waits for a flush small for the
+ * garbage collector.
  */
 export interface EncodedAuditContent {
   readonly kind: AuditRecordKind;
   readonly subject: string | undefined;
   readonly decisionId: string | undefined;
   readonly occurredAtMs: number;
-  readonly encoded: EncodedFields;
+  /** `{"actor":…` — then chain. */
+  readonly beforeChain: string;
+  /** consent, counterfactuals, decisionId — then id. */
+  readonly beforeId: string;
+  /** inputs, kind, logic, occurredAtMs, output — then prevHash. */
+  readonly beforePrevHash: string;
+  /** reasons — then recordedAtMs. */
+  readonly beforeRecordedAt: string;
+  /** sealedPersonalData — then sequence. */
+  readonly beforeSequence: string;
+  /** subject and the closing brace. */
+  readonly end: string;
 }
 
-type EncodedFields = { readonly [field in ContentField]: string | undefined };
-
-export function encodeAuditContent(content: Omit<AuditRecord, PlacementField | 'hash'>): EncodedAuditContent {
-  const encode = (field: ContentField) => {
-    const value = (content as unknown as Record<ContentField, unknown>)[field];
-    return value === undefined ? undefined : canonicalJson(value, field);
-  };
-  const encoded: EncodedFields = {
-    actor: encode('actor'),
-    consent: encode('consent'),
-    counterfactuals: encode('counterfactuals'),
-    decisionId: encode('decisionId'),
-    inputs: encode('inputs'),
-    kind: encode('kind'),
-    logic: encode('logic'),
-    occurredAtMs: encode('occurredAtMs'),
-    output: encode('output'),
-    reasons: encode('reasons'),
-    sealedPersonalData: encode('sealedPersonalData'),
-    subject: encode('subject'),
-  };
-  return { kind: content.kind, subject: content.subject, decisionId: content.decisionId, occurredAtMs: content.occurredAtMs, encoded };
+/** The content of a record (anything zod accepted as a draft), encoded for chainRecord. */
+export function encodeAuditContent(content: Omit<AuditRecord, keyof ChainPlacement | 'hash'>): EncodedAuditContent {
+  const { sealedPersonalData, occurredAtMs, ...draft } = content;
+  const encoded = encodeParsedDraft(draft);
+  return encodedContent(encoded, occurredAtMs, sealedPersonalData);
 }
+
+/** A draft's encoding, placed in time and with its personal data sealed, ready for chainRecord. */
+export function encodedContent(draft: EncodedDraft, occurredAtMs: number, sealedPersonalData: string | undefined): EncodedAuditContent {
+  const m = draft.members;
+  let beforeId = '';
+  if (m.consent !== undefined) beforeId += ',"consent":' + m.consent;
+  if (m.counterfactuals !== undefined) beforeId += ',"counterfactuals":' + m.counterfactuals;
+  if (m.decisionId !== undefined) beforeId += ',"decisionId":' + m.decisionId;
+  let beforePrevHash = m.inputs === undefined ? '' : ',"inputs":' + m.inputs;
+  beforePrevHash += ',"kind":' + m.kind;
+  if (m.logic !== undefined) beforePrevHash += ',"logic":' + m.logic;
+  beforePrevHash += ',"occurredAtMs":' + canonicalJson(occurredAtMs, 'occurredAtMs');
+  if (m.output !== undefined) beforePrevHash += ',"output":' + m.output;
+  return {
+    kind: draft.kind,
+    subject: draft.subject,
+    decisionId: draft.decisionId,
+    occurredAtMs,
+    beforeChain: flattened('{"actor":' + m.actor),
+    beforeId: flattened(beforeId),
+    beforePrevHash: flattened(beforePrevHash),
+    beforeRecordedAt: m.reasons === undefined ? '' : flattened(',"reasons":' + m.reasons),
+    beforeSequence: sealedPersonalData === undefined ? '' : flattened(',"sealedPersonalData":' + canonicalString(sealedPersonalData)),
+    end: m.subject === undefined ? '}' : flattened(',"subject":' + m.subject + '}'),
+  };
+}
+
+/**
+ * A string built by concatenation stays a tree of its pieces (a rope) until something reads it character by
+ * character; reading one character makes V8 flatten it in place. Content waits for its flush across young-generation
+ * collections, and a segment of a few hundred pieces costs the collector several KB to copy where the flat string
+ * costs its length: this halved the garbage-collection time of the append path. The sink keeps the read from being
+ * optimised away.
+ */
+function flattened(text: string): string {
+  _flattenedSink ^= text.charCodeAt(0) | 0;
+  return text;
+}
+let _flattenedSink = 0;
 
 /**
  * The record placed in its chain: canonical body and its SHA-256. Written out member by member in HASHED_FIELDS
  * order (this runs for every record under the chain lock; the unit tests hold it equal to canonicalJson).
  */
 export function chainRecord(content: EncodedAuditContent, placement: ChainPlacement): StoredAuditRecord {
-  const e = content.encoded;
-  let body = '{"actor":' + e.actor + ',"chain":' + placement.chain;
-  if (e.consent !== undefined) body += ',"consent":' + e.consent;
-  if (e.counterfactuals !== undefined) body += ',"counterfactuals":' + e.counterfactuals;
-  if (e.decisionId !== undefined) body += ',"decisionId":' + e.decisionId;
-  body += ',"id":' + JSON.stringify(placement.id);
-  if (e.inputs !== undefined) body += ',"inputs":' + e.inputs;
-  body += ',"kind":' + e.kind;
-  if (e.logic !== undefined) body += ',"logic":' + e.logic;
-  body += ',"occurredAtMs":' + e.occurredAtMs;
-  if (e.output !== undefined) body += ',"output":' + e.output;
-  body += ',"prevHash":' + JSON.stringify(placement.prevHash);
-  if (e.reasons !== undefined) body += ',"reasons":' + e.reasons;
-  body += ',"recordedAtMs":' + placement.recordedAtMs;
-  if (e.sealedPersonalData !== undefined) body += ',"sealedPersonalData":' + e.sealedPersonalData;
-  body += ',"sequence":' + placement.sequence;
-  if (e.subject !== undefined) body += ',"subject":' + e.subject;
-  body += '}';
+  const body =
+    content.beforeChain +
+    ',"chain":' +
+    placement.chain +
+    content.beforeId +
+    ',"id":' +
+    canonicalString(placement.id) +
+    content.beforePrevHash +
+    ',"prevHash":' +
+    canonicalString(placement.prevHash) +
+    content.beforeRecordedAt +
+    ',"recordedAtMs":' +
+    placement.recordedAtMs +
+    content.beforeSequence +
+    ',"sequence":' +
+    placement.sequence +
+    content.end;
   return {
     id: placement.id,
     chain: placement.chain,

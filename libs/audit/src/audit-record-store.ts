@@ -1,6 +1,8 @@
 import type { ChainHead } from './audit-chain';
 import type { StoredAuditRecord } from './audit-record-body';
 import type { AuditRecordKind } from './audit-record';
+import type { ChainOutcome } from './chain-check';
+import type { ChainProofs } from './checkpoint-evidence';
 
 /** Filters of an audit query; every one is optional and they combine with AND. Times are epoch ms, `toMs` exclusive. */
 export interface AuditQuery {
@@ -63,8 +65,29 @@ export interface AuditRecordStore {
    * or talks to a server overlaps placing the next batch with committing this one.
    */
   readonly preferredConcurrentFlushes?: number;
+  /**
+   * Checks whole chains off the caller's event loop, if the store can: verification threads, each with a read
+   * connection of its own, running the same ChainCheck the verifier runs in process. Optional: without it the verifier
+   * reads pages through readChain.
+   */
+  readonly chainVerifier?: AuditChainVerifier;
   /** Releases what appending holds (a writer thread); reads keep working. Optional: most stores hold nothing. */
   close?(): Promise<void>;
+}
+
+/** Checks chains somewhere else than the caller's event loop (see AuditRecordStore.chainVerifier). */
+export interface AuditChainVerifier {
+  /** Chains it checks at the same time: the verifier keeps that many under way. */
+  readonly lanes: number;
+  /** Whether it takes chains at once (its threads are started). */
+  ready(): boolean;
+  /** Gets ready (starts its threads, which can take longer than checking a small log); resolves once ready. Never rejects. */
+  prepare(): Promise<void>;
+  /**
+   * The outcome of ChainCheck over the whole chain, read in (sequence, id) order, in pages of `pageSize` rows when
+   * given (tests vary it to move the page boundaries), else of the size it reads best.
+   */
+  verifyChain(chain: number, proofs: ChainProofs | undefined, pageSize?: number): Promise<ChainOutcome>;
 }
 
 /** Another writer took the (chain, sequence) this batch was placed at: re-read the heads and place it again. */

@@ -1,34 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { GENESIS_HASH, sha256Hex } from './audit-hash';
-import type { StoredAuditRecord } from './audit-record-body';
-import type { AuditRecordStore } from './audit-record-store';
+import type { AuditChainVerifier, AuditRecordStore } from './audit-record-store';
+import { checkChainPages, type AuditChainBreak, type ChainOutcome } from './chain-check';
 import { isCheckpointProblem, readCheckpointEvidence, type ChainProofs, type CheckpointProblem } from './checkpoint-evidence';
-import { columnDisagreement } from './record-body-columns';
 
-export type AuditBreakReason =
-  /** A sequence number is skipped: the record was deleted (or the rows after it renumbered). */
-  | 'missing_record'
-  /** Two rows claim the same place in the chain: a forged row inserted beside the real one. */
-  | 'duplicate_sequence'
-  /** The stored hash is not the SHA-256 of the stored body: a hashed field was changed. */
-  | 'hash_mismatch'
-  /** The record does not point at its predecessor's hash: rows deleted, swapped or forged. */
-  | 'broken_link'
-  /** A filter column (kind, subject, …) or the row's place no longer agrees with the hashed body. */
-  | 'column_mismatch'
-  /** The chain is self-consistent but differs from what a signed checkpoint vouched for: rewritten with recomputed
-   * hashes. The sequence named is the first one no matching checkpoint proves. */
-  | 'checkpoint_mismatch'
-  /** A signed checkpoint vouches for records the chain no longer has: the tail was cut. */
-  | 'truncated';
-
-export interface AuditChainBreak {
-  readonly chain: number;
-  readonly sequence: number;
-  readonly reason: AuditBreakReason;
-  /** For column_mismatch, which column. */
-  readonly column?: string;
-}
+export type { AuditBreakReason, AuditChainBreak } from './chain-check';
 
 export interface AuditVerificationResult {
   readonly ok: boolean;
@@ -49,25 +24,24 @@ export interface AuditVerifierOptions {
   readonly checkpoints: { lines(): AsyncIterable<{ readonly lineNumber: number; readonly text: string }> };
   readonly pageSize?: number;
   /**
-   * Chains checked at the same time (default 2). Against a database server the reads of one chain wait on the server
-   * while another chain's pages are hashed; the result is the same as checking them one by one.
+   * Chains checked at the same time (default: the store's verification threads, else 2). Against a database server the
+   * reads of one chain wait on the server while another chain's pages are hashed; the result is the same as checking
+   * them one by one.
    */
   readonly concurrency?: number;
 }
 
-interface ChainOutcome {
-  readonly verified: number;
-  readonly lastSequence: number;
-  readonly broken?: AuditChainBreak;
-}
+/** Records from which a verification starts the store's verification threads (see chainVerifierToUse). */
+const THREADS_FROM_RECORDS = 50_000;
 
 /**
  * Checks the whole audit log: every chain streamed in pages (sequence contiguity, SHA-256 of each stored body, the
- * link to the predecessor, columns agreeing with the body), and every signed checkpoint in the external file (see
- * checkpoint-evidence.ts) against the chains. It stops at the first break and names its chain and sequence.
+ * link to the predecessor, columns agreeing with the body — see ChainCheck), and every signed checkpoint in the external
+ * file (see checkpoint-evidence.ts) against the chains. It stops at the first break and names its chain and sequence.
  *
- * Per record it hashes the stored body once and compares strings; pages are fetched one ahead so the database works
- * while this process hashes.
+ * The checkpoint file is read and its signatures checked here; the chains, which are independent of one another, are
+ * checked on the store's verification threads when it has them and they are started (each with a read connection of
+ * its own), else on this event loop with pages fetched one ahead.
  */
 export class AuditVerifier {
   private readonly pageSize: number;
@@ -84,7 +58,8 @@ export class AuditVerifier {
     const heads = await this.options.store.heads();
     const chains = [...new Set([...heads.map((head) => head.chain), ...evidence.proofs.keys()])].sort((a, b) => a - b);
     const signedThrough = new Map(evidence.latestHeads.map((head) => [head.chain, head.sequence]));
-    const outcomes = await this.verifyChains(chains, evidence.proofs);
+    const remote = this.chainVerifierToUse(heads);
+    const outcomes = await this.verifyChains(chains, evidence.proofs, remote);
     let recordsVerified = 0;
     let recordsAfterLastCheckpoint = 0;
     for (const [i, outcome] of outcomes.entries()) {
@@ -99,76 +74,38 @@ export class AuditVerifier {
   }
 
   /** Outcomes in chain order; after a broken chain, later chains not yet started are left out (undefined). */
-  private async verifyChains(chains: readonly number[], proofs: ReadonlyMap<number, ChainProofs>): Promise<(ChainOutcome | undefined)[]> {
+  private async verifyChains(chains: readonly number[], proofs: ReadonlyMap<number, ChainProofs>, remote: AuditChainVerifier | undefined): Promise<(ChainOutcome | undefined)[]> {
     const outcomes: (ChainOutcome | undefined)[] = new Array(chains.length).fill(undefined);
     let next = 0;
     let firstBroken = Infinity;
     const lane = async () => {
       while (next < chains.length && next < firstBroken) {
         const i = next++;
-        const outcome = await this.verifyChain(chains[i], proofs.get(chains[i]));
+        const outcome = await this.verifyChain(chains[i], proofs.get(chains[i]), remote);
         outcomes[i] = outcome;
         if (outcome.broken) firstBroken = Math.min(firstBroken, i);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, this.options.concurrency ?? 2) }, lane));
+    const lanes = this.options.concurrency ?? remote?.lanes ?? 2;
+    await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
     return outcomes;
   }
 
-  private async verifyChain(chain: number, proofs: ChainProofs | undefined): Promise<ChainOutcome> {
-    const proofSequences = proofs?.sequences ?? [];
-    const proofHashes = proofs?.hashes ?? [];
-    let proof = 0;
-    let provenThrough = 0;
-    let expected = 1;
-    let prevHash = GENESIS_HASH;
-    let lastId = '';
-    let verified = 0;
-    const broken = (sequence: number, reason: AuditBreakReason, column?: string): ChainOutcome => ({
-      verified,
-      lastSequence: expected - 1,
-      broken: { chain, sequence, reason, ...(column ? { column } : {}) },
-    });
+  /**
+   * The store's verification threads when they are started. A log of THREADS_FROM_RECORDS or more starts them for
+   * the next verifications, checked here meanwhile; a smaller one is checked here faster than threads start (under
+   * swc-node a thread compiles its TypeScript first, about a second of CPU), so it does not start them.
+   */
+  private chainVerifierToUse(heads: readonly { readonly sequence: number }[]): AuditChainVerifier | undefined {
+    const remote = this.options.store.chainVerifier;
+    if (remote === undefined || remote.ready()) return remote;
+    if (heads.reduce((records, head) => records + head.sequence, 0) >= THREADS_FROM_RECORDS) void remote.prepare();
+    return undefined;
+  }
 
-    let next: Promise<StoredAuditRecord[]> | undefined = this.options.store.readChain(chain, 1, this.pageSize);
-    while (next !== undefined) {
-      const page: StoredAuditRecord[] = await next;
-      next = page.length === this.pageSize ? this.options.store.readChain(chain, page[page.length - 1].sequence, this.pageSize) : undefined;
-      // Pages start at the last sequence already checked (inclusive), so that a forged twin of it is not skipped: only
-      // the very row checked before (same id) is passed over, once.
-      let overlap = expected > 1;
-      for (const row of page) {
-        if (overlap && row.sequence === expected - 1 && row.id === lastId) {
-          overlap = false;
-          continue;
-        }
-        let outcome: ChainOutcome | undefined;
-        if (row.sequence !== expected) {
-          outcome = row.sequence < expected ? broken(row.sequence, 'duplicate_sequence') : broken(expected, 'missing_record');
-        } else if (sha256Hex(row.body) !== row.hash) {
-          outcome = broken(expected, 'hash_mismatch');
-        } else if (row.prevHash !== prevHash) {
-          outcome = broken(expected, 'broken_link');
-        } else {
-          const column = row.chain === chain ? columnDisagreement(row) : 'chain';
-          if (column !== null) outcome = broken(expected, 'column_mismatch', column);
-          else if (proof < proofSequences.length && proofSequences[proof] === expected) {
-            if (proofHashes[proof] !== row.hash) outcome = broken(provenThrough + 1, 'checkpoint_mismatch');
-            provenThrough = expected;
-            proof++;
-          }
-        }
-        if (outcome !== undefined) {
-          next?.catch(() => undefined);
-          return outcome;
-        }
-        prevHash = row.hash;
-        lastId = row.id;
-        expected++;
-        verified++;
-      }
-    }
-    if (proof < proofSequences.length) return broken(expected, 'truncated');
-    return { verified, lastSequence: expected - 1 };
+  /** A chain on the store's verification threads when they are ready, else here, page by page. */
+  private verifyChain(chain: number, proofs: ChainProofs | undefined, remote: AuditChainVerifier | undefined): Promise<ChainOutcome> {
+    if (remote !== undefined) return remote.verifyChain(chain, proofs, this.options.pageSize);
+    return checkChainPages(chain, proofs, this.pageSize, (from, limit) => this.options.store.readChain(chain, from, limit));
   }
 }

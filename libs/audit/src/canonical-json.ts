@@ -88,6 +88,9 @@ function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
 }
 
+/** A string in canonical form (what canonicalJson writes for it), for encoders that write known shapes themselves. */
+export const canonicalString: (text: string) => string = quote;
+
 function isPlain(object: object): boolean {
   const prototype = Object.getPrototypeOf(object);
   return prototype === Object.prototype || prototype === null;

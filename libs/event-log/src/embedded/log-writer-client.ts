@@ -1,5 +1,5 @@
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '@kairos/worker-threads';
 import type { AppendReply, AppendRequest, CommitReply, CommitRequest, PurgeReply, PurgeRequest, WriterReply, WriterRequest } from './log-writer-protocol';
 
 type AnswerReply = AppendReply | CommitReply | PurgeReply;
@@ -21,7 +21,7 @@ export class LogWriterClient {
   }
 
   static async start(dbPath: string, partitionCount: number, synchronous: 'full' | 'normal'): Promise<{ client: LogWriterClient; heads: number[] }> {
-    const worker = new Worker(join(__dirname, `log-writer.worker${extname(__filename)}`), { execArgv: workerExecArgv() });
+    const worker = startWorker(__filename, 'log-writer.worker');
     const ready = new Promise<number[]>((resolve, reject) => {
       worker.once('message', (message: WriterReply) => {
         if (message.kind === 'ready') resolve(message.heads);
@@ -98,11 +98,4 @@ export class LogWriterClient {
     for (const pending of this.waiting.values()) pending.reject(error);
     this.waiting.clear();
   }
-}
-
-/** Source files (.ts, under jest or `node -r @swc-node/register`) need the TypeScript hook inside the thread too. */
-function workerExecArgv(): string[] {
-  const inherited = process.execArgv.filter((arg) => !arg.startsWith('--inspect'));
-  if (extname(__filename) !== '.ts' || inherited.some((arg) => arg.includes('@swc-node/register'))) return inherited;
-  return [...inherited, '-r', '@swc-node/register'];
 }

@@ -1,5 +1,5 @@
-import { extname, join } from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
+import { startWorker } from '@kairos/worker-threads';
 import type { AuditWriterReply, AuditWriterRequest, AuditWriterSettings, HeadColumns, PlacementAnswer, RecordColumns } from './audit-writer-protocol';
 
 /** Whether a request committed; false: nothing written, because a chain had moved. */
@@ -47,7 +47,7 @@ export class AuditWriterClient {
   }
 
   static async start(settings: AuditWriterSettings): Promise<AuditWriterClient> {
-    const worker = new Worker(join(__dirname, `audit-writer.worker${extname(__filename)}`), { execArgv: typeScriptExecArgv() });
+    const worker = startWorker(__filename, 'audit-writer.worker');
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('message', (message: AuditWriterReply) => (message.kind === 'ready' ? resolve() : reject(new Error(message.kind === 'failed' ? message.message : `unexpected reply ${message.kind}`))));
       worker.once('error', reject);
@@ -169,11 +169,4 @@ export class AuditWriterClient {
     this.waiting.clear();
     for (const pending of waiting) pending.reject(error);
   }
-}
-
-/** A worker started from a .ts file (under jest or `node -r @swc-node/register`) needs the TypeScript hook as well. */
-function typeScriptExecArgv(): string[] {
-  const inherited = process.execArgv.filter((arg) => !arg.startsWith('--inspect'));
-  const hooked = extname(__filename) !== '.ts' || inherited.some((arg) => arg.includes('@swc-node/register'));
-  return hooked ? inherited : [...inherited, '-r', '@swc-node/register'];
 }

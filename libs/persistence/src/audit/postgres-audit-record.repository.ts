@@ -1,7 +1,8 @@
-import { AuditChainConflictError, GENESIS_HASH, type AuditQuery, type AuditQueryPosition, type AuditRecordStore, type ChainHead, type StoredAuditCheckpoint, type StoredAuditRecord } from '@kairos/audit';
+import { AuditChainConflictError, GENESIS_HASH, type AuditChainVerifier, type AuditQuery, type AuditQueryPosition, type AuditRecordStore, type ChainHead, type StoredAuditCheckpoint, type StoredAuditRecord } from '@kairos/audit';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { allHeadsSql, auditQuerySql, checkpointColumns, quotedTable, RECORD_COLUMN_LIST, recordColumns, recordOfTuple, type RecordTuple } from './audit-record-sql';
 import { OptimisticChainPlacement, type ChainWriter } from './optimistic-chain-placement';
+import { chainVerificationPoolOf } from './verification/chain-verification-pools';
 
 /** The slice of the pg client (TypeORM's pooled connection) the read path and the optimistic insert use. */
 interface PgClient {
@@ -37,12 +38,15 @@ export class PostgresAuditRecordRepository implements AuditRecordStore, ChainWri
   private readonly checkpoints: string;
   /** Lock namespace per table, so test schemas in one database do not wait on each other. */
   private readonly lockSpace: string;
+  /** Chains are verified on threads with pg clients of their own: parsing the rows is most of the work. */
+  readonly chainVerifier: AuditChainVerifier | undefined;
 
   constructor(private readonly dataSource: DataSource) {
     const tablePath = dataSource.getRepository('AuditRecord').metadata.tablePath;
     this.records = quotedTable(tablePath);
     this.checkpoints = quotedTable(dataSource.getRepository('AuditCheckpoint').metadata.tablePath);
     this.lockSpace = tablePath;
+    this.chainVerifier = chainVerificationPoolOf(dataSource, this.records);
   }
 
   appendBatch(chains: readonly number[], build: (heads: ReadonlyMap<number, ChainHead>) => readonly StoredAuditRecord[]): Promise<readonly StoredAuditRecord[]> {

@@ -1,6 +1,7 @@
-import { AuditChainConflictError, type AuditQuery, type AuditQueryPosition, type AuditRecordStore, type ChainHead, type StoredAuditCheckpoint, type StoredAuditRecord } from '@kairos/audit';
+import { AuditChainConflictError, type AuditChainVerifier, type AuditQuery, type AuditQueryPosition, type AuditRecordStore, type ChainHead, type StoredAuditCheckpoint, type StoredAuditRecord } from '@kairos/audit';
 import type { DataSource } from 'typeorm';
 import { allHeadsSql, auditQuerySql, chainHeadSql, checkpointColumns, insertCheckpointSql, insertRecordSql, quotedTable, RECORD_COLUMN_LIST, recordColumns, recordOfTuple, type RecordTuple } from './audit-record-sql';
+import { chainVerificationPoolOf } from './verification/chain-verification-pools';
 
 /** The slice of better-sqlite3 this repository uses, on the connection TypeORM opened. */
 export interface NativeStatement {
@@ -29,11 +30,14 @@ export class SqliteAuditRecordRepository implements AuditRecordStore {
   private readonly statements = new Map<string, NativeStatement>();
   protected readonly records: string;
   protected readonly checkpoints: string;
+  /** A database file is verified on threads with read-only connections of their own; an in-memory one here. */
+  readonly chainVerifier: AuditChainVerifier | undefined;
 
   constructor(dataSource: DataSource) {
     this.db = (dataSource.driver as unknown as { databaseConnection: NativeDatabase }).databaseConnection;
     this.records = quotedTable(dataSource.getRepository('AuditRecord').metadata.tablePath);
     this.checkpoints = quotedTable(dataSource.getRepository('AuditCheckpoint').metadata.tablePath);
+    this.chainVerifier = chainVerificationPoolOf(dataSource, this.records);
   }
 
   async appendBatch(chains: readonly number[], build: (heads: ReadonlyMap<number, ChainHead>) => readonly StoredAuditRecord[]): Promise<readonly StoredAuditRecord[]> {

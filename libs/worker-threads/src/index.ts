@@ -1,0 +1,1 @@
+export { startWorker, workerExecArgv } from './start-worker';
