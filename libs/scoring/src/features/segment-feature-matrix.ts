@@ -3,6 +3,13 @@ import { FeatureVectorEncoder } from '../signature/feature-vector-encoder';
 import type { FeatureInput } from '../signature/model-signature.schema';
 
 const DAY_MS = 86_400_000;
+/**
+ * log1p of the whole numbers below its length, computed once: most inputs are event counts, and Math.log1p was the
+ * costliest step of encoding a column. Table entries are Math.log1p's own results, so rows stay bit-identical.
+ */
+const LOG1P_OF_WHOLE = Float64Array.from({ length: 1024 }, (_, k) => Math.log1p(k));
+/** Rows encoded together, column by column: a block of every model's matrix fits in the first-level cache. */
+const ROW_BLOCK = 32;
 
 /** One model's input matrix for a segment: row r belongs to the r-th customer encoded. */
 export interface SegmentModelMatrix {
@@ -34,30 +41,63 @@ export function encodeSegmentFeatures(store: PartitionProfileStore, slots: Array
       continue;
     }
     target.refused.fill(0, firstRow, firstRow + slots.length);
-    target.encoder.inputs.forEach((input, i) => {
+    const plans = target.encoder.inputs.map((input, i): ColumnPlan => {
       const booleanFeature = registry.has(input.name) && registry.definition(input.name).type === 'boolean';
       // Booleans are numbers only to boolean inputs, as `encodeInto` reads them.
       const column = booleanFeature && input.type !== 'boolean' ? null : (columnOf.get(input.name) ?? null);
-      encodeColumn(input, column, atMs, target, target.encoder.offsets[i], firstRow, slots.length);
+      return columnPlan(input, column, target.encoder.offsets[i]);
     });
+    // Row blocks, each filled column by column while it is in cache: a whole chunk of a row-major matrix is not.
+    for (let from = 0; from < slots.length; from += ROW_BLOCK) {
+      const to = Math.min(slots.length, from + ROW_BLOCK);
+      for (const plan of plans) encodeColumn(plan, atMs, target, firstRow, from, to);
+    }
     const width = target.encoder.width;
     for (let row = firstRow; row < firstRow + slots.length; row++) if (target.refused[row]) target.matrix.fill(0, row * width, (row + 1) * width);
   }
   if (rowTargets.length > 0) encodeRows(store, slots, atMs, rowTargets, firstRow, names, columns);
 }
 
-/** Writes one numeric input for every row: `encodeInto`'s natural value, imputation, transform, clip and scaling. */
-function encodeColumn(input: FeatureInput, column: Float64Array | null, atMs: number, target: SegmentModelMatrix, offset: number, firstRow: number, rows: number): void {
+/** How one numeric input is encoded from its column (null: every row is missing). */
+interface ColumnPlan {
+  readonly column: Float64Array | null;
+  /** Column of the input in the model's matrix. */
+  readonly offset: number;
+  readonly timestamp: boolean;
+  readonly boolean: boolean;
+  /** The declared substitute in natural units; undefined refuses the row. */
+  readonly imputed: number | undefined;
+  readonly log1p: boolean;
+  readonly clipLow: number;
+  readonly clipHigh: number;
+  readonly center: number;
+  readonly scale: number;
+}
+
+function columnPlan(input: FeatureInput, column: Float64Array | null, offset: number): ColumnPlan {
+  return {
+    column,
+    offset,
+    timestamp: input.type === 'timestamp',
+    boolean: input.type === 'boolean',
+    imputed: input.missing.strategy === 'impute' ? imputedNatural(input) : undefined,
+    log1p: input.transform === 'log1p',
+    clipLow: input.clip ? input.clip[0] : -Infinity,
+    clipHigh: input.clip ? input.clip[1] : Infinity,
+    center: input.center,
+    scale: input.scale,
+  };
+}
+
+/** Writes one numeric input for rows `from … to` of the chunk: `encodeInto`'s natural value, imputation, transform, clip and scaling. */
+function encodeColumn(plan: ColumnPlan, atMs: number, target: SegmentModelMatrix, firstRow: number, from: number, to: number): void {
   const { matrix, refused } = target;
   const width = target.encoder.width;
-  const imputed = input.missing.strategy === 'impute' ? imputedNatural(input) : undefined;
-  const log1p = input.transform === 'log1p';
-  const clip = input.clip;
-  const { center, scale } = input;
-  for (let r = 0; r < rows; r++) {
+  const { column, imputed, log1p, clipLow, clipHigh, center, scale } = plan;
+  for (let r = from; r < to; r++) {
     let x = column === null ? NaN : column[r];
-    if (input.type === 'timestamp') x = Math.max(0, (atMs - x) / DAY_MS);
-    else if (input.type === 'boolean' && x !== 0 && x !== 1) x = NaN;
+    if (plan.timestamp) x = Math.max(0, (atMs - x) / DAY_MS);
+    else if (plan.boolean && x !== 0 && x !== 1) x = NaN;
     if (!Number.isFinite(x)) {
       if (imputed === undefined) {
         refused[firstRow + r] = 1;
@@ -65,10 +105,17 @@ function encodeColumn(input: FeatureInput, column: Float64Array | null, atMs: nu
       }
       x = imputed;
     }
-    if (log1p) x = x < 0 ? -Math.log1p(-x) : Math.log1p(x);
-    if (clip) x = x < clip[0] ? clip[0] : x > clip[1] ? clip[1] : x;
-    matrix[(firstRow + r) * width + offset] = (x - center) / scale;
+    if (log1p) x = signedLog1p(x);
+    x = x < clipLow ? clipLow : x > clipHigh ? clipHigh : x;
+    matrix[(firstRow + r) * width + plan.offset] = (x - center) / scale;
   }
+}
+
+/** `encodeInto`'s log1p transform, symmetric around 0 (±0 stays as it is). */
+function signedLog1p(x: number): number {
+  if (x > 0 && x < LOG1P_OF_WHOLE.length && Math.floor(x) === x) return LOG1P_OF_WHOLE[x];
+  if (x === 0) return x;
+  return x < 0 ? -Math.log1p(-x) : Math.log1p(x);
 }
 
 /** The declared substitute of a numeric input in natural units (booleans 0/1); undefined if it does not fit. */

@@ -1,7 +1,16 @@
 import type { LayersModel } from '@tensorflow/tfjs';
+import { denseRows } from './dense-rows';
 
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'elu', 'softplus'] as const;
 type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
+
+/**
+ * Rows `predictInto` carries through the layers together: a block's activations stay in the first-level cache from
+ * one layer to the next, and each weight read serves several rows.
+ */
+const BLOCK_ROWS = 64;
+/** Below this many rows a call takes the one-row path (the decision path scores one customer at a time). */
+const MIN_BLOCKED_ROWS = 4;
 
 export interface DenseLayer {
   readonly inputs: number;
@@ -24,6 +33,8 @@ export class DenseNetwork {
   private readonly activations: Float64Array[];
   private readonly preActivations: Float64Array[];
   private readonly deltas: Float64Array[];
+  /** `BLOCK_ROWS` rows of activations per layer (index 0 = input), row-major, for batch calls. */
+  private readonly blockActivations: Float64Array[];
 
   private constructor(readonly layers: readonly DenseLayer[]) {
     this.inputWidth = layers[0].inputs;
@@ -31,6 +42,7 @@ export class DenseNetwork {
     this.activations = [new Float64Array(this.inputWidth), ...layers.map((layer) => new Float64Array(layer.units))];
     this.preActivations = layers.map((layer) => new Float64Array(layer.units));
     this.deltas = [new Float64Array(this.inputWidth), ...layers.map((layer) => new Float64Array(layer.units))];
+    this.blockActivations = [new Float64Array(BLOCK_ROWS * this.inputWidth), ...layers.map((layer) => new Float64Array(BLOCK_ROWS * layer.units))];
   }
 
   /** The network of `model`, or null when it holds anything but Dense, Dropout and input layers. */
@@ -66,14 +78,21 @@ export class DenseNetwork {
     return this.layers[this.layers.length - 1].activation === 'sigmoid';
   }
 
-  /** Outputs for `rows` rows of `inputs` (row-major) into `out` (rows × outputCount). */
+  /**
+   * Outputs for `rows` rows of `inputs` (row-major) into `out` (rows × outputCount). Equal, bit for bit, to a
+   * forward pass per row: each unit sums its bias and products in the same order, only several rows at a time.
+   */
   predictInto(inputs: Float32Array | Float64Array, rows: number, out: Float32Array | Float64Array): void {
-    const width = this.inputWidth;
-    const last = this.activations[this.layers.length];
-    for (let r = 0; r < rows; r++) {
-      this.forward(inputs, r * width);
-      for (let o = 0; o < this.outputCount; o++) out[r * this.outputCount + o] = last[o];
+    if (rows < MIN_BLOCKED_ROWS) {
+      const width = this.inputWidth;
+      const last = this.activations[this.layers.length];
+      for (let r = 0; r < rows; r++) {
+        this.forward(inputs, r * width);
+        for (let o = 0; o < this.outputCount; o++) out[r * this.outputCount + o] = last[o];
+      }
+      return;
     }
+    for (let first = 0; first < rows; first += BLOCK_ROWS) this.forwardBlock(inputs, first, Math.min(BLOCK_ROWS, rows - first), out);
   }
 
   predict(inputs: Float32Array | Float64Array, rows: number): Float32Array {
@@ -127,6 +146,24 @@ export class DenseNetwork {
     return { logits, gradients };
   }
 
+  /** Rows `first … first + count` (count ≤ BLOCK_ROWS) through every layer, outputs into `out`. */
+  private forwardBlock(inputs: Float32Array | Float64Array, first: number, count: number, out: Float32Array | Float64Array): void {
+    const block = this.blockActivations;
+    const input = block[0];
+    const from = first * this.inputWidth;
+    for (let j = 0; j < count * this.inputWidth; j++) input[j] = inputs[from + j];
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l];
+      const relu = layer.activation === 'relu';
+      denseRows(layer.kernel, layer.bias, layer.inputs, layer.units, block[l], block[l + 1], count, relu);
+      if (!relu) activateRows(layer.activation, block[l + 1], count * layer.units);
+    }
+    const outputs = this.outputCount;
+    const last = block[this.layers.length];
+    const at = first * outputs;
+    for (let j = 0; j < count * outputs; j++) out[at + j] = last[j];
+  }
+
   private forward(inputs: Float32Array | Float64Array, offset: number): void {
     const input = this.activations[0];
     for (let i = 0; i < this.inputWidth; i++) input[i] = inputs[offset + i];
@@ -145,6 +182,12 @@ export class DenseNetwork {
       }
     }
   }
+}
+
+/** `activate` over values[0 … count] (ReLU is applied by `denseRows` as it stores). */
+function activateRows(activation: DenseActivation, values: Float64Array, count: number): void {
+  if (activation === 'linear') return;
+  for (let j = 0; j < count; j++) values[j] = activate(activation, values[j]);
 }
 
 function activate(activation: DenseActivation, x: number): number {
