@@ -204,7 +204,7 @@ export class ContentRefBindings {
  */
 export class ServableContentSource implements ApprovedContentSource {
   /** Per draft: its servable revision (or none) as read at `readAtMs`; re-read after `SERVABLE_CACHE_MS`. */
-  private readonly recent = new Map<string, { readonly servable: { readonly contentVersion: string; readonly approvedAtMs: number; readonly validUntilMs: number } | null; readonly readAtMs: number }>();
+  private readonly recent = new Map<string, { readonly servable: ServableWindow | null; readonly readAtMs: number }>();
 
   constructor(
     private readonly catalog: ServableRevisions,
@@ -214,8 +214,23 @@ export class ServableContentSource implements ApprovedContentSource {
 
   async approvedVersions(refs: readonly string[], atMs: number): Promise<ReadonlyMap<string, string | null>> {
     await this.bindings.ready();
-    const versions = await Promise.all(refs.map(async (ref) => this.versionAt(this.bindings.draftOf(ref), atMs)));
-    return new Map(refs.map((ref, i) => [ref, versions[i]]));
+    const now = this.clock();
+    const versions = new Map<string, string | null>();
+    // Most decisions find every revision fresh in memory: those are answered without a promise each; only the
+    // references due for a re-read wait, together.
+    let reads: Promise<void>[] | null = null;
+    for (const ref of refs) {
+      const draftId = this.bindings.draftOf(ref);
+      const entry = this.recent.get(draftId);
+      if (entry !== undefined && now - entry.readAtMs < SERVABLE_CACHE_MS) {
+        versions.set(ref, servableVersionAt(entry.servable, atMs));
+        continue;
+      }
+      versions.set(ref, null);
+      (reads ??= []).push(this.versionAt(draftId, atMs).then((version) => void versions.set(ref, version)));
+    }
+    if (reads !== null) await Promise.all(reads);
+    return versions;
   }
 
   /** A draft changed (approved, retired, edited): its next decision reads it afresh. */
@@ -236,9 +251,19 @@ export class ServableContentSource implements ApprovedContentSource {
       if (this.recent.size >= SERVABLE_CACHE_LIMIT) this.recent.delete(this.recent.keys().next().value as string);
       this.recent.set(draftId, entry);
     }
-    const servable = entry.servable;
-    return servable !== null && atMs >= servable.approvedAtMs && atMs < servable.validUntilMs ? servable.contentVersion : null;
+    return servableVersionAt(entry.servable, atMs);
   }
+}
+
+/** The revision a draft may serve, and when. */
+interface ServableWindow {
+  readonly contentVersion: string;
+  readonly approvedAtMs: number;
+  readonly validUntilMs: number;
+}
+
+function servableVersionAt(servable: ServableWindow | null, atMs: number): string | null {
+  return servable !== null && atMs >= servable.approvedAtMs && atMs < servable.validUntilMs ? servable.contentVersion : null;
 }
 
 /** How stale a servable revision may be (a retirement reaches decisions within it). */

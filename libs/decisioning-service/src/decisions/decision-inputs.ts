@@ -4,6 +4,7 @@ import type { ActionCatalog, ConsentPort, DecisionChannel, DecisionInputs, Decis
 import { profileFeatureSource } from '@kairos/decisioning';
 import { consentState, profileAttributes, profileOf, type PartitionProfileStore } from '@kairos/profile';
 import { isPreparingScoreSource, type DecisionServiceOptions } from './decision-service-ports';
+import { profileRevisionOf } from './profile-revision';
 
 /** How far back contact history is read: longer than every cap window, cool-down and campaign exclusion in the catalog. */
 const CONTACT_LOOKBACK_MS = 90 * 24 * 60 * 60 * 1000;
@@ -78,8 +79,11 @@ export function customerViewOf(options: DecisionServiceOptions, store: Partition
 export function prepareScores(options: DecisionServiceOptions, store: PartitionProfileStore | undefined, request: DecisionRequest): Promise<unknown> | null {
   const source = options.scores;
   if (!source || !store || !isPreparingScoreSource(source)) return null;
-  const view = customerViewOf(options, store, request);
-  return source.prepare(request.customerId, view.features, request.nowMs, view.allowed);
+  // The view (profile lookup, consent fold, feature source) is built only if a model asks: with synchronous models
+  // only, nothing is prepared and the decision builds its view once, after the await.
+  let view: CustomerView | undefined;
+  const viewNow = () => (view ??= customerViewOf(options, store, request));
+  return source.prepare(request.customerId, (name) => viewNow().features(name), request.nowMs, (purpose) => viewNow().allowed(purpose));
 }
 
 /**
@@ -95,14 +99,19 @@ export function decisionInputsOf(
 ): DecisionInputs {
   const { customerId, nowMs } = request;
   const { profile, consent, features, allowed } = customerViewOf(options, store, request);
+  const attributes = profile ? profileAttributes(profile) : null;
   const scores = options.scores;
   return {
     features,
     stateOffset: store.lastAppliedOffset,
-    timeZone: profile ? profileAttributes(profile).timeZone : null,
+    timeZone: attributes?.timeZone ?? null,
     consent: consentPortOf(consent, options.consentPolicy, nowMs),
     ...(scores
-      ? { scores: isPreparingScoreSource(scores) ? scores.scoresFor(customerId, features, nowMs, allowed, undefined, preparedScores) : scores.scoresFor(customerId, features, nowMs, allowed) }
+      ? {
+          scores: isPreparingScoreSource(scores)
+            ? scores.scoresFor(customerId, features, nowMs, allowed, undefined, preparedScores, profileRevisionOf(attributes))
+            : scores.scoresFor(customerId, features, nowMs, allowed),
+        }
       : {}),
     ...(options.triggers ? { triggers: options.triggers.recentFires(store.partition, customerId, nowMs) } : {}),
     ...(options.contacts ? { contacts: options.contacts.contactsOf(customerId, nowMs - CONTACT_LOOKBACK_MS) } : {}),

@@ -82,6 +82,8 @@ export interface PreparingScoreSource<Prepared = unknown> extends ScoreSource {
     allowed: (purpose: string) => boolean,
     models?: ReadonlySet<string>,
     prepared?: Prepared | null,
+    /** The customer's profile revision: scores may be reused while it and the serving versions are unchanged. */
+    revision?: string,
   ): Readonly<Record<string, ModelScore>>;
 }
 

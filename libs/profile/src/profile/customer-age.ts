@@ -22,8 +22,23 @@ export function registeredTimeZone(state: ProfileState): string {
   return id === NO_STRING ? 'UTC' : state.store.strings.valueOf(id);
 }
 
+/**
+ * The last date computed per zone and the UTC second it was computed for: zone offsets are whole seconds, so the
+ * date is the same for every instant of that second (decisions ask for "now" many times a second; formatting is slow).
+ */
+const lastDates = new Map<string, { readonly second: number; readonly date: number }>();
+
 /** The calendar date at `atMs` in `timeZone` as yyyymmdd; an unknown zone falls back to UTC. */
 function localDate(atMs: number, timeZone: string): number {
+  const second = Math.floor(atMs / 1000);
+  const last = lastDates.get(timeZone);
+  if (last !== undefined && last.second === second) return last.date;
+  const date = formatLocalDate(atMs, timeZone);
+  if (last !== undefined || lastDates.size < MAX_CACHED_ZONES) lastDates.set(timeZone, { second, date });
+  return date;
+}
+
+function formatLocalDate(atMs: number, timeZone: string): number {
   let calendar = calendars.get(timeZone);
   if (calendar === undefined) {
     try {

@@ -27,8 +27,9 @@ export class OutcomeRecordingScoreSource extends ModelScoreSource {
     allowed: (purpose: string) => boolean,
     models?: ReadonlySet<string>,
     prepared?: PreparedScores | null,
+    revision?: string,
   ): Readonly<Record<string, ModelScore>> {
-    const scores = super.scoresFor(customerId, features, nowMs, allowed, models, prepared);
+    const scores = super.scoresFor(customerId, features, nowMs, allowed, models, prepared, revision);
     for (const model of this.models.all()) {
       for (const version of [model.production, model.canary]) {
         if (!version) continue;

@@ -1,5 +1,6 @@
 import type { FeatureSource, ModelScore } from '@kairos/decisioning';
 import type { ModelScorer, ScoreRequest, ScoreResult, ScoredResult } from '@kairos/scoring';
+import { CustomerScoreCache, type VersionScores } from './customer-score-cache';
 import { LiveModelSet, type LiveModel, type LiveVersion } from './live-models';
 
 /** Attributions carried per score into the decision (and its audit record): the largest few. */
@@ -32,9 +33,16 @@ export class PreparedScores {
  * service awaits before it decides (beside the content lookup), with model-agnostic attributions (sampled Shapley);
  * `scoresFor` then uses those results, gated by consent again at decision time. Callers that do not prepare (the
  * trigger path's rescoring) get the synchronous versions only.
+ *
+ * A caller that passes the customer's profile `revision` (the decision path) gets synchronous scores from the
+ * `CustomerScoreCache` while that revision and the serving version are unchanged (bounded in age); consent is
+ * still asked first, every time.
  */
 export class ModelScoreSource {
-  constructor(private readonly live: LiveModelSet) {}
+  constructor(
+    private readonly live: LiveModelSet,
+    private readonly cache: CustomerScoreCache = new CustomerScoreCache(),
+  ) {}
 
   /**
    * Scores the asynchronous serving versions the customer allows; null (nothing to await) when none is live, so a
@@ -43,6 +51,8 @@ export class ModelScoreSource {
   prepare(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean, models?: ReadonlySet<string>): Promise<PreparedScores> | null {
     const pending: Promise<readonly [LiveVersion, ScoreResult]>[] = [];
     for (const model of this.live.all()) {
+      // Synchronous versions first: a deployment without asynchronous ones asks nothing of the customer here.
+      if (model.production?.scorer.synchronous !== false && model.canary?.scorer.synchronous !== false) continue;
       const serving = servingVersion(model, customerId, allowed, models);
       if (!serving || serving.scorer.synchronous) continue;
       pending.push(serving.scorer.score(scoreRequest(serving.scorer, customerId, features, nowMs)).then((result) => [serving, result] as const));
@@ -64,23 +74,39 @@ export class ModelScoreSource {
     allowed: (purpose: string) => boolean,
     models?: ReadonlySet<string>,
     prepared?: PreparedScores | null,
+    revision?: string,
   ): Readonly<Record<string, ModelScore>> {
     const scores: Record<string, ModelScore> = {};
     for (const model of this.live.all()) {
-      const serving = servingVersion(model, customerId, allowed, models);
+      if (models && !models.has(model.modelId)) continue;
+      const serving = LiveModelSet.servingFor(model, customerId);
       if (!serving) continue;
+      // Consent and objections are checked on every decision, before the cache is read; a customer a model may no
+      // longer score keeps no cached score of any model (G2).
+      if (!serving.purposes.every(allowed)) {
+        if (revision !== undefined) this.cache.forget(customerId);
+        continue;
+      }
+      const cached = revision === undefined ? undefined : this.cache.get(customerId, revision, serving, nowMs);
+      if (cached !== undefined) {
+        serving.stats.served.decision++;
+        for (const [key, score] of cached) scores[key] = score;
+        continue;
+      }
       if (!serving.scorer.synchronous) {
         const ready = prepared?.byVersion.get(serving);
         if (!ready) continue;
         serving.stats.served.decision++;
-        addScores(scores, serving, ready.result, (output) => ready.attributions[output] ?? []);
+        for (const [key, score] of scoresOf(serving, ready.result, (output) => ready.attributions[output] ?? [])) scores[key] = score;
         continue;
       }
       const request = scoreRequest(serving.scorer, customerId, features, nowMs);
       const result = serving.scorer.scoreSync(request, { explain: false });
       if (result.status !== 'scored') continue;
       serving.stats.served.decision++;
-      addScores(scores, serving, result, lazyExplanation(serving.scorer, request));
+      const versionScores = scoresOf(serving, result, lazyExplanation(serving.scorer, request));
+      for (const [key, score] of versionScores) scores[key] = score;
+      if (revision !== undefined) this.cache.set(customerId, revision, serving, nowMs, versionScores);
       for (const shadow of model.shadows) this.shadowScore(shadow, result, customerId, features, nowMs, allowed);
     }
     return scores;
@@ -118,25 +144,33 @@ function topAttributions(result: ScoreResult): Attributions[] {
 
 /**
  * Attributions cost more than the score (integrated gradients over every output), and a decision reads them only
- * for the scores it uses and audits: computed on first read, once for all outputs of the version.
+ * for the scores it uses and audits: computed on first read, once for all outputs of the version. The request is let
+ * go once they are, since a cached score keeps this function.
  */
 function lazyExplanation(scorer: ModelScorer, request: ScoreRequest): (output: number) => Attributions {
   let outputs: readonly Attributions[] | null = null;
+  let pending: ScoreRequest | null = request;
   return (output) => {
-    outputs ??= topAttributions(scorer.scoreSync(request));
+    if (outputs === null) {
+      outputs = topAttributions(scorer.scoreSync(pending as ScoreRequest));
+      pending = null;
+    }
     return outputs[output] ?? [];
   };
 }
 
-function addScores(scores: Record<string, ModelScore>, version: LiveVersion, result: ScoredResult, explain: (output: number) => Attributions): void {
-  for (const [key, output] of version.keys) {
-    scores[key] = {
-      score: result.scores[output].score,
+/** The version's scores under every key a decision reads them by; the objects are immutable, so a cache may share them. */
+function scoresOf(version: LiveVersion, result: ScoredResult, explain: (output: number) => Attributions): VersionScores {
+  return version.keys.map(([key, output]) => {
+    const score = result.scores[output].score;
+    const modelScore: ModelScore = {
+      score,
       version: version.version,
       stage: version.stage,
       get attributions() {
         return explain(output);
       },
     };
-  }
+    return [key, modelScore] as const;
+  });
 }
