@@ -4,15 +4,9 @@
  * rather than in bursts) for the accept→applied latency; (2) as fast as possible for throughput.
  * Usage: node -r @swc-node/register tools/bench/kafka-e2e-bench.ts [rate] [seconds] [throughputEvents]
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CustomerEvent } from '@kairos/contracts';
-import { KafkaEventLog } from '@kairos/event-log';
-import { EventIndexRepository, openDatabase } from '@kairos/persistence';
-import { TEST_POSTGRES_URL, ensureKafkaBroker, requestJson, startPlatformProcess } from '@kairos/testing';
-import { histogramQuantile, metricValue } from './prometheus-text';
+import { produceOpenLoop, startKafkaBenchPlatform } from './kafka-bench-platform';
+import { histogramQuantile } from './prometheus-text';
 
 const RATE = Number(process.argv[2] ?? 5_000);
 const SECONDS = Number(process.argv[3] ?? 20);
@@ -27,40 +21,17 @@ function nextEvent(): CustomerEvent {
 }
 
 async function main() {
-  const kafka = await ensureKafkaBroker();
-  const schema = `kairos_bench_${randomBytes(4).toString('hex')}`;
-  const topic = `kairos.bench.${randomBytes(4).toString('hex')}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'kairos-kbench-'));
-  const database = await openDatabase({ dialect: 'postgres', url: TEST_POSTGRES_URL, schema });
-  const log = await KafkaEventLog.open({ brokers: kafka.brokers, topic, partitionCount: 8, eventIdIndex: new EventIndexRepository(database) });
-  const worker = await startPlatformProcess({
-    app: 'decisioning',
-    dataDir,
-    timeoutMs: 90_000,
-    env: { KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: TEST_POSTGRES_URL, KAIROS_MASTER_KEY: randomBytes(32).toString('base64'), KAIROS_DB_SCHEMA: schema, KAIROS_TOPIC: topic, KAIROS_PARTITIONS: '8', KAIROS_CONSUMER_GROUP: `${topic}.g`, LOG_LEVEL: 'error' },
-  });
-  const applied = async () => metricValue(String((await requestJson(worker.baseUrl, 'GET', '/metrics', { apiKey: 'demo-admin' })).body), 'kairos_events_applied_total');
-  const waitApplied = async (count: number) => {
-    while ((await applied()) < count) await new Promise((resolve) => setTimeout(resolve, 20));
-  };
+  const platform = await startKafkaBenchPlatform({ app: 'decisioning' });
+  const { log } = platform;
   try {
     // Warm-up: the worker owns its partitions once the first events arrive.
     await log.append(Array.from({ length: 100 }, nextEvent));
-    await waitApplied(100);
+    await platform.waitApplied(100);
 
     // Phase 1: open loop.
-    const tickMs = 10;
-    const perTick = Math.max(1, Math.round((RATE * tickMs) / 1000));
-    const inflight: Promise<unknown>[] = [];
-    const start = Date.now();
-    for (let tick = 0; Date.now() - start < SECONDS * 1000; tick++) {
-      inflight.push(log.append(Array.from({ length: perTick }, nextEvent)));
-      const due = start + (tick + 1) * tickMs;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-    }
-    await Promise.all(inflight);
-    await waitApplied(sequence);
-    const latencyMetrics = String((await requestJson(worker.baseUrl, 'GET', '/metrics', { apiKey: 'demo-admin' })).body);
+    await produceOpenLoop(RATE, SECONDS, (size) => Array.from({ length: size }, nextEvent), (events) => log.append(events));
+    await platform.waitApplied(sequence);
+    const latencyMetrics = await platform.metrics();
 
     // Phase 2: throughput.
     const before = sequence;
@@ -72,7 +43,7 @@ async function main() {
     }
     await Promise.all(sends);
     const producedMs = Date.now() - t0;
-    await waitApplied(sequence);
+    await platform.waitApplied(sequence);
     const appliedMs = Date.now() - t0;
     console.log(
       JSON.stringify(
@@ -86,12 +57,7 @@ async function main() {
       ),
     );
   } finally {
-    await worker.kill('SIGTERM');
-    await log.close();
-    await database.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await database.destroy();
-    await kafka.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await platform.close();
   }
 }
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { DynamicModule } from '@nestjs/common';
 import type { KairosConfig } from '@kairos/config';
 import type { ActionCatalog } from '@kairos/decisioning';
@@ -88,6 +90,7 @@ export async function openOutbox(config: KairosConfig, database: DataSource, opt
     faults: options.faults ?? faultsOf(config),
     ...(options.clock ? { clock: options.clock } : {}),
     dispatcher: {
+      ...dispatcherIdentity(config, database),
       ...(options.consent ? { vet: deferredActionCheck({ catalog: () => options.catalog, consent: options.consent }) } : {}),
       ...(options.admit ? { admit: options.admit } : {}),
       onCancelled: (entry, reason) => logger.info({ actionId: entry.actionId, channel: entry.channel, reason }, 'outbox action cancelled at dispatch'),
@@ -123,6 +126,17 @@ function webhookOptions(config: KairosConfig, channels: readonly string[]): Pick
       sender: { secret: config.outboxWebhookSecret, allowedHosts: config.outboxWebhookAllowedHosts, allowedAddresses: config.outboxWebhookAllowedAddresses },
     },
   };
+}
+
+/**
+ * Who this process's dispatcher claims outbox rows as. An SQLite file belongs to the one process of its data
+ * directory: named after the directory, a restart after a crash takes its claimed rows back at once. On PostgreSQL
+ * several processes share the table and may use the same path on different hosts: a name per process life (the
+ * default), and a crashed process's rows go out when its lease runs out.
+ */
+function dispatcherIdentity(config: KairosConfig, database: DataSource): { claimant?: string } {
+  if (database.options.type === 'postgres') return {};
+  return { claimant: `embedded-${createHash('sha256').update(resolve(config.dataDir)).digest('hex').slice(0, 16)}` };
 }
 
 function faultsOf(config: KairosConfig): OutboxFaults | undefined {

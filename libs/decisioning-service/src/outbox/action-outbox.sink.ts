@@ -59,7 +59,7 @@ export class ActionOutboxSink implements ActionSink {
     this.faults.at('after-commit');
     // Only new rows are contacts: a replayed decision was counted when it was first emitted.
     for (const entry of added) {
-      this.options.contacts.recordEntry({ ...entry, id: 0, status: 'pending', attempts: 0, nextAttemptAtMs: entry.notBeforeMs ?? now, lastError: null, publishedAtMs: null, publishedSeq: null, deliveredAtMs: null, openedAtMs: null, clickedAtMs: null });
+      this.options.contacts.recordEntry({ ...entry, id: 0, status: 'pending', attempts: 0, nextAttemptAtMs: entry.notBeforeMs ?? now, lastError: null, publishedAtMs: null, publishedSeq: null, deliveredAtMs: null, openedAtMs: null, clickedAtMs: null, claimedBy: null, leaseUntilMs: null });
     }
     this.options.onCommitted?.(added.length);
   }

@@ -19,7 +19,7 @@ export interface OutboxOptions {
   readonly webhooks?: { readonly urls: Readonly<Record<string, string>>; readonly sender: WebhookSenderOptions };
   readonly faults?: OutboxFaults;
   readonly contactBook?: ContactBookOptions;
-  readonly dispatcher?: Pick<OutboxDispatcherOptions, 'pollMs' | 'batchSize' | 'backoffMs' | 'onPublished' | 'vet' | 'onCancelled' | 'admit'>;
+  readonly dispatcher?: Pick<OutboxDispatcherOptions, 'pollMs' | 'batchSize' | 'claimant' | 'leaseMs' | 'backoffMs' | 'onPublished' | 'vet' | 'onCancelled' | 'admit'>;
   readonly clock?: () => number;
   readonly onError?: (error: Error, where: string) => void;
 }

@@ -3,7 +3,7 @@
 export { createOutbox, type Outbox, type OutboxOptions } from './create-outbox';
 export { ActionOutboxSink, outboxEntriesOf } from './action-outbox.sink';
 export { ContactBook, type ContactBookOptions } from './contact-book';
-export { OutboxDispatcher, SEND, exponentialBackoff, hasWaited, type ChannelAdmission, type DispatchVerdict, type OutboxDispatcherOptions } from './outbox-dispatcher';
+export { DEFAULT_OUTBOX_LEASE_MS, OutboxDispatcher, SEND, exponentialBackoff, hasWaited, type ChannelAdmission, type DispatchVerdict, type OutboxDispatcherOptions } from './outbox-dispatcher';
 export { deferredActionCheck, type ConsentLookup, type DeferredActionCheckOptions } from './deferred-action-check';
 export { OutboxResponses } from './outbox-responses';
 export { OUTBOX_FAULT_POINTS, NO_OUTBOX_FAULTS, parseOutboxFaults, type OutboxFaultPoint, type OutboxFaults } from './outbox-faults';

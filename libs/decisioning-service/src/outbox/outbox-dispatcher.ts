@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ActionOutboxRepository, OutboxEntry } from '@kairos/persistence';
 import type { ChannelPublisher } from './delivery/channel-publisher';
 import { NO_OUTBOX_FAULTS, type OutboxFaults } from './outbox-faults';
@@ -9,6 +10,14 @@ export interface OutboxDispatcherOptions {
   /** Idle poll interval, ms (default 500); `nudge()` starts a pass at once after an emit. */
   readonly pollMs?: number;
   readonly batchSize?: number;
+  /**
+   * Who claims rows (≤ 64 characters; default unique per dispatcher); never two live dispatchers under one name. A
+   * name that survives restarts (the embedded process of one data directory) takes its own claims back at once
+   * after a crash instead of waiting for the lease.
+   */
+  readonly claimant?: string;
+  /** How long a claim holds, ms (default 30 s): longer than a publish takes, or another dispatcher may publish too. */
+  readonly leaseMs?: number;
   /** Retry delay after the n-th failed attempt, ms (default 1 s doubling up to 10 min). */
   readonly backoffMs?: (attempts: number) => number;
   readonly faults?: OutboxFaults;
@@ -51,10 +60,13 @@ export function exponentialBackoff(attempts: number, baseMs = 1_000, maxMs = 600
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(30, attempts - 1)));
 }
 
+export const DEFAULT_OUTBOX_LEASE_MS = 30_000;
+
 /**
- * Moves committed outbox rows to their channels: due pending rows in id order, published per channel, then marked
- * published. A crash after publishing and before marking publishes again on restart (at least once); a failure
- * backs the row off exponentially without holding up the rows behind it.
+ * Moves committed outbox rows to their channels: claims due pending rows in id order (a lease, so dispatchers of
+ * several processes over one table never publish the same row while it holds), publishes them per channel, then
+ * marks them published. A crash after publishing and before marking publishes again once the claim is free again
+ * (at least once); a failure backs the row off exponentially without holding up the rows behind it.
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -63,10 +75,13 @@ export class OutboxDispatcher {
   private stopped = true;
   private readonly clock: () => number;
   private readonly faults: OutboxFaults;
+  private readonly claimant: string;
+  private lastDrain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: OutboxDispatcherOptions) {
     this.clock = options.clock ?? Date.now;
     this.faults = options.faults ?? NO_OUTBOX_FAULTS;
+    this.claimant = options.claimant ?? `dispatcher-${process.pid}-${randomBytes(8).toString('hex')}`;
   }
 
   start(): void {
@@ -89,8 +104,18 @@ export class OutboxDispatcher {
     await this.running?.catch(() => undefined);
   }
 
-  /** Publishes everything due now, batch after batch; returns how many rows were marked published. */
-  async drain(): Promise<number> {
+  /**
+   * Publishes everything due now, batch after batch; returns how many rows were marked published. Drains of one
+   * dispatcher run one after another (a caller's drain waits for the polling one): they claim under one name, and a
+   * name may take back its own claims.
+   */
+  drain(): Promise<number> {
+    const run = this.lastDrain.then(() => this.drainNow());
+    this.lastDrain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async drainNow(): Promise<number> {
     let total = 0;
     for (;;) {
       const published = await this.pass();
@@ -149,7 +174,21 @@ export class OutboxDispatcher {
 
   private async pass(): Promise<{ rows: number; count: number }> {
     const now = this.clock();
-    const due = await this.options.repository.due(now, this.options.batchSize ?? 100);
+    const due = await this.options.repository.claimDue(this.claimant, now, this.options.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS, this.options.batchSize ?? 100);
+    try {
+      return { rows: due.length, count: await this.publishClaimed(due, now) };
+    } catch (error) {
+      // Rows this pass could not settle are due again at the next pass, not only when the lease runs out.
+      await this.options.repository.release(
+        due.map((entry) => entry.id),
+        this.claimant,
+      );
+      throw error;
+    }
+  }
+
+  /** Publishes claimed rows per channel; returns how many were marked published. Each row ends up settled. */
+  private async publishClaimed(due: readonly OutboxEntry[], now: number): Promise<number> {
     const byChannel = new Map<string, OutboxEntry[]>();
     for (const entry of await this.vetted(due, now)) byChannel.set(entry.channel, [...(byChannel.get(entry.channel) ?? []), entry]);
     let count = 0;
@@ -173,6 +212,6 @@ export class OutboxDispatcher {
         await this.options.repository.markFailed(entry.id, attempts, now + (this.options.backoffMs ?? exponentialBackoff)(attempts), error);
       }
     }
-    return { rows: due.length, count };
+    return count;
   }
 }

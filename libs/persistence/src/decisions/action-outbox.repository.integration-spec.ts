@@ -76,4 +76,40 @@ describe.each(STORAGE_DIALECTS)('action outbox on %s', (dialect) => {
     expect(await outbox.due(10_000, 10)).toHaveLength(0);
     expect((await outbox.createdSince(0, 10, 'c-1')).length).toBe(3);
   });
+
+  it('claims a due row for one claimant at a time, until its lease runs out or the row is settled', async () => {
+    await outbox.insertAll([entry('d-claim-1', 'a-1', { createdAtMs: 20_000 }), entry('d-claim-2', 'a-1', { createdAtMs: 20_000 })]);
+    const mine = await outbox.claimDue('process-a', 20_000, 1_000, 10);
+    expect(mine.map((row) => [row.decisionId, row.claimedBy, row.leaseUntilMs])).toEqual([
+      ['d-claim-1', 'process-a', 21_000],
+      ['d-claim-2', 'process-a', 21_000],
+    ]);
+    // Held: not for another claimant; the holder itself (restarted under the same name) takes its rows back.
+    expect(await outbox.claimDue('process-b', 20_999, 1_000, 10)).toEqual([]);
+    expect((await outbox.claimDue('process-a', 20_500, 1_000, 1)).map((row) => row.leaseUntilMs)).toEqual([21_500]);
+    // Ran out: anyone may claim. d-claim-2 still holds its first lease and is claimable from 21,000.
+    expect((await outbox.claimDue('process-b', 21_000, 1_000, 10)).map((row) => row.decisionId)).toEqual(['d-claim-2']);
+    expect((await outbox.claimDue('process-c', 21_500, 1_000, 10)).map((row) => row.decisionId)).toEqual(['d-claim-1']);
+    // Settling frees the claim: a failed row is due again at its next attempt, a released one at once.
+    const [first, second] = await outbox.claimDue('process-b', 30_000, 60_000, 10);
+    await outbox.markFailed(first!.id, 1, 30_100, 'webhook answered 503');
+    await outbox.release([second!.id], 'process-a'); // not process-a's claim: nothing changes
+    expect(await outbox.claimDue('process-c', 30_100, 1_000, 10)).toMatchObject([{ decisionId: 'd-claim-1', attempts: 1 }]);
+    await outbox.release([second!.id], 'process-b');
+    expect(await outbox.claimDue('process-d', 30_100, 1_000, 10)).toMatchObject([{ decisionId: 'd-claim-2', claimedBy: 'process-d' }]);
+    await outbox.markPublished([first!.id, second!.id], 30_200);
+    expect((await outbox.createdSince(20_000, 10)).map((row) => [row.status, row.claimedBy, row.leaseUntilMs])).toEqual([
+      ['published', null, null],
+      ['published', null, null],
+    ]);
+  });
+
+  it('gives each due row to one of many concurrent claimants', async () => {
+    await outbox.insertAll(Array.from({ length: 60 }, (_unused, i) => entry(`d-race-${i}`, 'a-1', { createdAtMs: 40_000 })));
+    const claims = await Promise.all(Array.from({ length: 8 }, (_unused, c) => outbox.claimDue(`racer-${c}`, 40_000, 10_000, 10)));
+    const ids = claims.flat().map((row) => row.decisionId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(60);
+    claims.forEach((rows, c) => expect(rows.every((row) => row.claimedBy === `racer-${c}`)).toBe(true));
+  });
 });

@@ -1,12 +1,19 @@
 import { DataSource, In, IsNull, LessThanOrEqual, MoreThan, MoreThanOrEqual, QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { quotedTable } from '../audit/audit-record-sql';
 import type { ActionOutboxRow, OutboxStatus } from './decisions-tables.entity';
 
 /** What the sink writes per emitted action; delivery state starts as pending, due now or at `notBeforeMs` (deferred). */
-export type NewOutboxEntry = Omit<ActionOutboxRow, 'id' | 'status' | 'attempts' | 'nextAttemptAtMs' | 'lastError' | 'publishedAtMs' | 'publishedSeq' | 'deliveredAtMs' | 'openedAtMs' | 'clickedAtMs'> & {
+export type NewOutboxEntry = Omit<
+  ActionOutboxRow,
+  'id' | 'status' | 'attempts' | 'nextAttemptAtMs' | 'lastError' | 'publishedAtMs' | 'publishedSeq' | 'deliveredAtMs' | 'openedAtMs' | 'clickedAtMs' | 'claimedBy' | 'leaseUntilMs'
+> & {
   readonly notBeforeMs?: number;
 };
 
 export type OutboxEntry = Readonly<ActionOutboxRow>;
+
+/** A row no longer claimed by anyone (set on every change that ends or postpones an attempt). */
+const UNCLAIMED = { claimedBy: null, leaseUntilMs: null } as const;
 
 /** A response event's effect on its outbox row. */
 export type OutboxResponse = 'delivered' | 'opened' | 'clicked';
@@ -32,9 +39,16 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export class ActionOutboxRepository {
   private readonly rows: Repository<ActionOutboxRow>;
+  private readonly dialect: 'postgres' | 'sqlite';
+  private readonly claimSql: string;
+  private readonly publishSql: string;
 
   constructor(private readonly dataSource: DataSource) {
     this.rows = dataSource.getRepository<ActionOutboxRow>('ActionOutbox');
+    this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const table = quotedTable(this.rows.metadata.tablePath);
+    this.claimSql = claimStatement(this.dialect, table);
+    this.publishSql = publishStatement(this.dialect, table);
   }
 
   /**
@@ -57,9 +71,33 @@ export class ActionOutboxRepository {
     });
   }
 
-  /** Pending rows whose next attempt is due, oldest first. */
+  /** Pending rows whose next attempt is due, oldest first, claimed or not. */
   async due(nowMs: number, limit: number): Promise<OutboxEntry[]> {
     return this.rows.find({ where: { status: 'pending', nextAttemptAtMs: LessThanOrEqual(nowMs) }, order: { id: 'ASC' }, take: limit });
+  }
+
+  /**
+   * Claims up to `limit` due rows for `claimant` until `nowMs + leaseMs` and returns them oldest first: pending rows
+   * whose next attempt is due and that nobody holds (never claimed, lease run out, or claimed by `claimant` itself,
+   * so a restarted process with a stable name takes its rows back at once). While a lease holds, no other claimant
+   * gets the row: the claim is one UPDATE, under SQLite's single writer lock, and on PostgreSQL over rows locked
+   * with SKIP LOCKED (a concurrent claim takes the next rows instead of waiting, and a row whose lease was just
+   * taken fails the re-checked condition).
+   */
+  async claimDue(claimant: string, nowMs: number, leaseMs: number, limit: number): Promise<OutboxEntry[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const claimed = (await runner.query(this.claimSql, [claimant, nowMs + leaseMs, nowMs, nowMs, claimant, limit], true)).records as Record<string, unknown>[];
+      return claimed.map((raw) => this.entryOf(raw)).sort((a, b) => a.id - b.id);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Gives rows `claimant` still holds back (a pass that failed before it could settle them): due again at once. */
+  async release(ids: readonly number[], claimant: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.rows.update({ id: In([...ids]), status: 'pending', claimedBy: claimant }, UNCLAIMED);
   }
 
   /**
@@ -70,19 +108,11 @@ export class ActionOutboxRepository {
    */
   async markPublished(ids: readonly number[], nowMs: number): Promise<void> {
     if (ids.length === 0) return;
+    // One statement (the dispatcher waits for it before its next pass): numbering and state change at once.
+    const [sql, parameters] = this.dialect === 'postgres' ? [this.publishSql, [nowMs, [...ids]]] : [this.publishSql.replace('(?)', `(${ids.map(() => '?').join(', ')})`), [nowMs, ...ids]];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dataSource.transaction(async (manager) => {
-          const repository = manager.getRepository<ActionOutboxRow>('ActionOutbox');
-          const pending = await repository.find({ where: { id: In([...ids]), status: 'pending' }, select: { id: true }, order: { id: 'ASC' } });
-          if (pending.length === 0) return;
-          const { top } = (await repository.createQueryBuilder('o').select('MAX(o.publishedSeq)', 'top').getRawOne()) as { top: string | number | null };
-          let seq = top === null ? 0 : Number(top);
-          for (const row of pending) {
-            seq += 1;
-            await repository.update({ id: row.id, status: 'pending' }, { status: 'published', publishedAtMs: nowMs, publishedSeq: seq, lastError: null });
-          }
-        });
+        await this.dataSource.query(sql, parameters);
         return;
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= FEED_NUMBERING_TRIES) throw error;
@@ -92,12 +122,12 @@ export class ActionOutboxRepository {
 
   /** A failed publish: count it and wait until `nextAttemptAtMs`. The error text must hold no personal data. */
   async markFailed(id: number, attempts: number, nextAttemptAtMs: number, error: string): Promise<void> {
-    await this.rows.update({ id, status: 'pending' }, { attempts, nextAttemptAtMs, lastError: error.slice(0, 200) });
+    await this.rows.update({ id, status: 'pending' }, { attempts, nextAttemptAtMs, lastError: error.slice(0, 200), ...UNCLAIMED });
   }
 
   /** A pending row that must not go out any more (a deferred action whose consent was withdrawn or that expired). */
   async cancel(id: number, reason: string): Promise<void> {
-    await this.rows.update({ id, status: 'pending' }, { status: 'cancelled', lastError: reason.slice(0, 200) });
+    await this.rows.update({ id, status: 'pending' }, { status: 'cancelled', lastError: reason.slice(0, 200), ...UNCLAIMED });
   }
 
   /** The channel feed: published rows of `channel` after the cursor, in feed order. */
@@ -134,11 +164,46 @@ export class ActionOutboxRepository {
     return counts;
   }
 
+  /** A row as RETURNING gives it (column names, 64-bit values as text on PostgreSQL) → the entity. */
+  private entryOf(raw: Record<string, unknown>): OutboxEntry {
+    const entry: Record<string, unknown> = {};
+    for (const column of this.rows.metadata.columns) {
+      const value = raw[column.databaseName];
+      const transformer = column.transformer;
+      entry[column.propertyName] = transformer && !Array.isArray(transformer) ? transformer.from(value) : value;
+    }
+    return entry as unknown as OutboxEntry;
+  }
+
   private async storedKeys(manager: EntityManager, entries: readonly NewOutboxEntry[]): Promise<Set<string>> {
     const decisionIds = [...new Set(entries.map((entry) => entry.decisionId))];
     const rows = await manager.getRepository<ActionOutboxRow>('ActionOutbox').find({ where: { decisionId: In(decisionIds) }, select: { decisionId: true, actionId: true } });
     return new Set(rows.map(keyOf));
   }
+}
+
+/**
+ * The claim as one statement per dialect. Parameters: claimant, lease end, now (due), now (lease run out), claimant
+ * (its own claims), limit. RETURNING gives the claimed rows (SQLite ≥ 3.35), in no particular order.
+ */
+function claimStatement(dialect: 'postgres' | 'sqlite', table: string): string {
+  const p = dialect === 'postgres' ? (n: number) => `$${n}` : () => '?';
+  const claimable = `status = 'pending' AND next_attempt_at_ms <= ${p(3)} AND (lease_until_ms IS NULL OR lease_until_ms <= ${p(4)} OR claimed_by = ${p(5)})`;
+  const lock = dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+  return `UPDATE ${table} SET claimed_by = ${p(1)}, lease_until_ms = ${p(2)} WHERE id IN (SELECT id FROM ${table} WHERE ${claimable} ORDER BY id LIMIT ${p(6)}${lock}) RETURNING *`;
+}
+
+/**
+ * Pending rows among the ids → published, numbered into the feed after every row already there, in id order.
+ * Parameters: now, the ids (PostgreSQL: one array; SQLite: `(?)` is widened to one placeholder per id).
+ */
+function publishStatement(dialect: 'postgres' | 'sqlite', table: string): string {
+  const [now, ids] = dialect === 'postgres' ? ['$1', '= ANY($2)'] : ['?', 'IN (?)'];
+  const numbered = `SELECT id, (SELECT COALESCE(MAX(published_seq), 0) FROM ${table}) + ROW_NUMBER() OVER (ORDER BY id) AS seq FROM ${table} WHERE id ${ids} AND status = 'pending'`;
+  return (
+    `UPDATE ${table} AS o SET status = 'published', published_at_ms = ${now}, published_seq = n.seq, last_error = NULL, claimed_by = NULL, lease_until_ms = NULL ` +
+    `FROM (${numbered}) AS n WHERE o.id = n.id AND o.status = 'pending'`
+  );
 }
 
 function keyOf(entry: { decisionId: string; actionId: string }): string {

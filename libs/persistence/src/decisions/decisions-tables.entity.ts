@@ -39,6 +39,12 @@ export interface ActionOutboxRow {
   deliveredAtMs: number | null;
   openedAtMs: number | null;
   clickedAtMs: number | null;
+  /**
+   * The dispatcher that claimed the pending row to publish it, until `leaseUntilMs`: other dispatchers leave it
+   * alone meanwhile; a lease that ran out (its process died) lets the next dispatcher claim the row again.
+   */
+  claimedBy: string | null;
+  leaseUntilMs: number | null;
 }
 
 /**
@@ -86,6 +92,8 @@ export function decisionsEntities(dialect: Dialect): EntitySchema[] {
         deliveredAtMs: { name: 'delivered_at_ms', ...int64, nullable: true },
         openedAtMs: { name: 'opened_at_ms', ...int64, nullable: true },
         clickedAtMs: { name: 'clicked_at_ms', ...int64, nullable: true },
+        claimedBy: { name: 'claimed_by', type: 'varchar', length: 64, nullable: true },
+        leaseUntilMs: { name: 'lease_until_ms', ...int64, nullable: true },
       },
       indices: [
         { name: 'action_outbox_message', columns: ['decisionId', 'actionId'], unique: true },

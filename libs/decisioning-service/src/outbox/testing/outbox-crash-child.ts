@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     channels: ['email'],
     webhooks: { urls: { email: env['D6_WEBHOOK_URL']! }, sender: { secret: CRASH_TEST_SECRET, allowedHosts: ['127.0.0.1'], allowedAddresses: ['127.0.0.1'] } },
     faults: spec ? parseOutboxFaults(spec) : NO_OUTBOX_FAULTS,
-    dispatcher: { batchSize: 4, backoffMs: () => 0 },
+    // One name per chain, as the embedded process of a data directory has: the next life takes back the rows a
+    // killed one had claimed at once, rather than after the lease.
+    dispatcher: { batchSize: 4, backoffMs: () => 0, claimant: `d6-chain-${chain}` },
   });
   if (run >= 0) {
     await outbox.sink.emit(crashTestOutcomes(chain, run));

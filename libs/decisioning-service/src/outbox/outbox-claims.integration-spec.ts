@@ -1,0 +1,82 @@
+import { ActionOutboxRepository, type NewOutboxEntry, type OutboxEntry } from '@kairos/persistence';
+import { STORAGE_DIALECTS, useFreshDatabase } from '@kairos/testing';
+import type { ChannelPublisher } from './delivery/channel-publisher';
+import { OutboxDispatcher } from './outbox-dispatcher';
+import { messageIdOf } from './outbox-message';
+
+/**
+ * Dispatchers of several processes over one outbox table: each due row is claimed by one of them and published once;
+ * a row a dispatcher claimed before it died goes out once its lease has run out. The clock is the test's, so the
+ * lease ends exactly when the test says.
+ */
+const ROWS = 120;
+const CRASHED_ROWS = 9;
+const LEASE_MS = 5_000;
+
+function row(i: number): NewOutboxEntry {
+  return {
+    decisionId: `claim-d-${i}`,
+    actionId: 'card-offer',
+    actionVersion: 1,
+    channel: i % 3 === 0 ? 'sms' : 'email',
+    customerId: `claim-c-${i % 17}`,
+    rank: 1,
+    priority: 1,
+    contentRef: 'card-offer',
+    contentVersion: null,
+    campaignId: null,
+    variantId: null,
+    decidedAtMs: 1_000,
+    createdAtMs: 1_000,
+  };
+}
+
+describe.each(STORAGE_DIALECTS)('outbox claims on %s', (dialect) => {
+  const database = useFreshDatabase(dialect);
+  let now = 10_000;
+  const publishedBy = new Map<string, string[]>();
+  /** A channel that yields between receiving and answering, so the other dispatcher's claims interleave. */
+  const recording = (dispatcher: string): ChannelPublisher => ({
+    kind: 'kafka',
+    publish: async (entries: readonly OutboxEntry[]) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const entry of entries) {
+        const id = messageIdOf(entry.decisionId, entry.actionId);
+        publishedBy.set(id, [...(publishedBy.get(id) ?? []), dispatcher]);
+      }
+      return entries.map(() => null);
+    },
+  });
+  const dispatcher = (name: string, repository: ActionOutboxRepository) =>
+    new OutboxDispatcher({ repository, publisherFor: () => recording(name), clock: () => now, batchSize: 4, leaseMs: LEASE_MS, claimant: name });
+
+  it('two dispatchers publish every row exactly once; a dead dispatcher’s claim is published after its lease', async () => {
+    // Two repositories (on PostgreSQL, claims run on different pooled connections at once).
+    const [a, b] = [new ActionOutboxRepository(database.dataSource()), new ActionOutboxRepository(database.dataSource())];
+    await a.insertAll(Array.from({ length: ROWS }, (_unused, i) => row(i)));
+    // A dispatcher claims the oldest rows and dies before publishing them.
+    const orphaned = await a.claimDue('crashed-process', now, LEASE_MS, CRASHED_ROWS);
+    expect(orphaned.map((entry) => entry.decisionId)).toEqual(Array.from({ length: CRASHED_ROWS }, (_unused, i) => `claim-d-${i}`));
+
+    const [first, second] = [dispatcher('dispatcher-a', a), dispatcher('dispatcher-b', b)];
+    const published = await Promise.all([first.drain(), second.drain()]);
+    expect(published[0] + published[1]).toBe(ROWS - CRASHED_ROWS);
+    expect(published.every((count) => count > 0)).toBe(true);
+    expect(publishedBy.size).toBe(ROWS - CRASHED_ROWS);
+    expect(orphaned.filter((entry) => publishedBy.has(messageIdOf(entry.decisionId, entry.actionId)))).toEqual([]);
+    await expect(a.countByStatus()).resolves.toMatchObject({ pending: CRASHED_ROWS, published: ROWS - CRASHED_ROWS });
+
+    // Within the lease nobody touches the dead dispatcher's rows; once it ran out, they go out once.
+    now += LEASE_MS - 1;
+    await expect(Promise.all([first.drain(), second.drain()])).resolves.toEqual([0, 0]);
+    now += 1;
+    const late = await Promise.all([first.drain(), second.drain()]);
+    expect(late[0] + late[1]).toBe(CRASHED_ROWS);
+
+    expect(publishedBy.size).toBe(ROWS);
+    expect([...publishedBy.values()].filter((by) => by.length !== 1)).toEqual([]);
+    await expect(a.countByStatus()).resolves.toEqual({ pending: 0, published: ROWS, delivered: 0, cancelled: 0 });
+    const rows = await a.createdSince(0, ROWS);
+    expect(rows.filter((entry) => entry.claimedBy !== null || entry.leaseUntilMs !== null)).toEqual([]);
+  });
+});
