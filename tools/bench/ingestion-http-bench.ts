@@ -1,9 +1,12 @@
 /**
  * Embedded-mode ingestion throughput: events validated, stored durably (group-committed SQLite, fsync on) and
  * applied to profiles, posted over HTTP in batches by a load generator in this process against a platform
- * process of its own. Usage: node -r @swc-node/register tools/bench/ingestion-http-bench.ts [events] [batch] [connections] [ruleSets]
+ * process of its own. Usage: node -r @swc-node/register tools/bench/ingestion-http-bench.ts [events] [batch] [connections] [ruleSets] [triggers]
  * `ruleSets` (default 0) deploys that many rule sets (20-row decision tables) through the governed lifecycle
- * before the run, for the issue-6 figure "profile + triggers with 100 deployed rule sets". The main-thread and
+ * before the run, for the issue-6 figure "profile + triggers with 100 deployed rule sets". `triggers` (default 0:
+ * the five seed triggers run) deploys a trigger set of that many triggers through /v1/trigger-sets (seed triggers
+ * plus bench triggers over the bench's events, see ingestion-trigger-set.ts), for §8 "100 rule sets and 20
+ * triggers". The main-thread and
  * writer-thread CPU per event (from /proc) are printed too: on a shared machine they hold where events/s do not.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -11,20 +14,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestJson, startPlatformProcess } from '@kairos/testing';
 import { ruleSetXml } from './ingestion-rule-sets';
+import { benchTriggerDocument } from './ingestion-trigger-set';
 import { histogramQuantile, metricValue } from './prometheus-text';
 
 const TOTAL = Number(process.argv[2] ?? 200_000);
 const BATCH = Number(process.argv[3] ?? 500);
 const CONNECTIONS = Number(process.argv[4] ?? 8);
 const RULE_SETS = Number(process.argv[5] ?? 0);
+const TRIGGERS = Number(process.argv[6] ?? 0);
 const CUSTOMERS = 50_000;
+
+/** A governed lifecycle step over HTTP; anything but success stops the bench. */
+async function post(baseUrl: string, apiKey: string, path: string, body: unknown): Promise<{ version?: number }> {
+  const response = await requestJson(baseUrl, 'POST', path, { apiKey, body });
+  if (response.status >= 300) throw new Error(`${path}: HTTP ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as { version?: number };
+}
 
 /** Create, submit, approve (a second person) and deploy each rule set over HTTP. */
 async function deployRuleSets(baseUrl: string, count: number): Promise<void> {
-  const call = async (apiKey: string, path: string, body: unknown) => {
-    const response = await requestJson(baseUrl, 'POST', path, { apiKey, body });
-    if (response.status >= 300) throw new Error(`${path}: HTTP ${response.status} ${JSON.stringify(response.body)}`);
-  };
+  const call = (apiKey: string, path: string, body: unknown) => post(baseUrl, apiKey, path, body);
   for (let i = 0; i < count; i++) {
     const id = `bench-offer-${i}`;
     await call('demo-rule-modeler', '/v1/rule-sets', { id, dmnXml: ruleSetXml(i) });
@@ -32,6 +41,15 @@ async function deployRuleSets(baseUrl: string, count: number): Promise<void> {
     await call('demo-admin', `/v1/rule-sets/${id}/approve`, {});
     await call('demo-rule-modeler', `/v1/rule-sets/${id}/deploy`, {});
   }
+}
+
+/** One trigger set of `count` triggers, through the same four-eyes lifecycle; hot-deployed before the load. */
+async function deployTriggerSet(baseUrl: string, count: number): Promise<void> {
+  if (count === 0) return;
+  const { version } = await post(baseUrl, 'demo-rule-modeler', '/v1/trigger-sets', { document: benchTriggerDocument(count) });
+  await post(baseUrl, 'demo-rule-modeler', `/v1/trigger-sets/${version}/submit`, {});
+  await post(baseUrl, 'demo-admin', `/v1/trigger-sets/${version}/approve`, {});
+  await post(baseUrl, 'demo-rule-modeler', `/v1/trigger-sets/${version}/deploy`, {});
 }
 
 function body(batchIndex: number, baseMs: number): string {
@@ -92,6 +110,7 @@ async function main() {
   });
   try {
     await deployRuleSets(platform.baseUrl, RULE_SETS);
+    await deployTriggerSet(platform.baseUrl, TRIGGERS);
     const batches = TOTAL / BATCH;
     const baseMs = Date.now() - 3_600_000;
     const bodies = Array.from({ length: batches }, (_, b) => body(b, baseMs));
@@ -136,6 +155,7 @@ async function main() {
           batchSize: BATCH,
           connections: CONNECTIONS,
           deployedRuleSets: RULE_SETS,
+          deployedTriggers: TRIGGERS === 0 ? 'seed (5)' : TRIGGERS,
           acknowledged,
           acceptedPerSecond: Math.round(TOTAL / seconds(ackedAt)),
           appliedPerSecond: Math.round(TOTAL / seconds(appliedAt)),

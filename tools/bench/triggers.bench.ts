@@ -5,6 +5,13 @@ import { seededRandom as random } from '@kairos/random';
  *
  *   node --expose-gc -r @swc-node/register tools/bench/triggers.bench.ts [--customers 50000] [--events 1000000]
  *     [--decisions 50000] [--seed 42]
+ *   node --expose-gc -r @swc-node/register tools/bench/triggers.bench.ts --engine-only [--events 1000000]
+ *
+ * `--engine-only` is the trigger engine's own micro-bench: the 20-trigger document of the ingestion bench
+ * (ingestion-trigger-set.ts) over that bench's event stream (logins, page views, debit card payments of 50,000
+ * customers), profiles folded batch by batch as the partition worker does, and the engine's CPU time per event
+ * measured apart from the profile's. It prints a digest of every fire, so a change to the engine can show it fires
+ * exactly what it fired before.
  *
  * The event stream is synthetic and seeded (card transactions, logins, page views, balances, PIN failures, product
  * openings, messages); events are generated before timing. "profile only" folds the stream into a fresh store,
@@ -15,16 +22,19 @@ import type { CustomerEvent, EventType, LoggedEvent } from '@kairos/contracts';
 import { decide, decisionAuditDraft, loadActionCatalogFile, profileFeatureSource, type DecisionChannel, type DecisionInputs } from '@kairos/decisioning';
 import { PartitionProfileStore, defaultFeatureRegistry, profileAttributes, profileOf } from '@kairos/profile';
 import { InMemoryTimerStore, SEED_TRIGGER_DOCUMENT, TriggerEngine, compileTriggerSet, type FiredTrigger } from '@kairos/triggers';
+import { createHash } from 'node:crypto';
+import { benchTriggerDocument } from './ingestion-trigger-set';
 
 interface Options {
   customers: number;
   events: number;
   decisions: number;
   seed: number;
+  engineOnly: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { customers: 50_000, events: 1_000_000, decisions: 50_000, seed: 42 };
+  const options: Options = { customers: 50_000, events: 1_000_000, decisions: 50_000, seed: 42, engineOnly: argv.includes('--engine-only') };
   for (let i = 0; i < argv.length; i++) {
     const value = Number(argv[i + 1]);
     if (argv[i] === '--customers') options.customers = value;
@@ -165,8 +175,69 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
+/** The ingestion bench's stream (ingestion-http-bench.ts `body`): a login, a page view and two debit card payments in turn. */
+function ingestionStream(options: Options): LoggedEvent[][] {
+  const batches: LoggedEvent[][] = [];
+  for (let n = 0; n < options.events; n++) {
+    if (n % 500 === 0) batches.push([]);
+    const customerId = `bench-c-${(n * 7919) % options.customers}`;
+    const atMs = START + n;
+    const base = { id: `bench-${n}`, customerId, occurredAt: new Date(atMs).toISOString(), occurredAtMs: atMs, receivedAtMs: atMs, source: 'bench' };
+    const event = (
+      n % 4 === 0
+        ? { ...base, type: 'login', data: { channel: 'app' } }
+        : n % 4 === 1
+          ? { ...base, type: 'page_view', data: { channel: 'web', page: '/cards/credit' } }
+          : { ...base, type: 'card_transaction', data: { cardId: `card-${customerId}`, product: 'debit_card', amount: (n % 250) + 0.99, currency: 'EUR', merchantCategory: '5411', channel: 'pos' } }
+    ) as CustomerEvent;
+    batches[batches.length - 1].push({ partition: 0, offset: n, event });
+  }
+  return batches;
+}
+
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+/** CPU µs per event of the trigger engine alone, with the 20-trigger ingestion document; three runs, best kept. */
+function benchEngine(options: Options): void {
+  const triggers = compileTriggerSet(benchTriggerDocument(20), { registry });
+  const batches = ingestionStream(options);
+  const events = batches.reduce((n, b) => n + b.length, 0);
+  console.log(`engine only: ${triggers.triggers.length} triggers of the ingestion bench; ${events.toLocaleString('en-US')} events of ${options.customers.toLocaleString('en-US')} customers`);
+  for (let run = 1; run <= 3; run++) {
+    gc();
+    const store = new PartitionProfileStore({ partition: 0, registry });
+    const engine = new TriggerEngine({ partition: 0, triggers, registry, timers: new InMemoryTimerStore(), profiles: (id) => profileOf(store, id), defaultTimeZone: 'Europe/Berlin' });
+    const digest = createHash('sha256');
+    let fires = 0;
+    let engineCpu = 0;
+    let profileCpu = 0;
+    let batchesSinceTick = 0;
+    for (const batch of batches) {
+      let t = cpuMicros();
+      for (const record of batch) store.apply(record);
+      profileCpu += cpuMicros() - t;
+      t = cpuMicros();
+      const fired = engine.onApplied(batch, store);
+      // The worker ticks once a second (tickEveryMs): every 30,000 events at the 30,000 events/s of issue 6 §8.
+      const ticked = ++batchesSinceTick === 60 ? engine.onTick(batch[batch.length - 1].event.occurredAtMs) : [];
+      if (batchesSinceTick === 60) batchesSinceTick = 0;
+      engineCpu += cpuMicros() - t;
+      for (const fire of [...fired, ...ticked]) digest.update(`${fire.triggerId} ${fire.occasionId} ${fire.firedAtMs}\n`);
+      fires += fired.length + ticked.length;
+    }
+    digest.update(JSON.stringify(engine.snapshot()));
+    console.log(
+      `  run ${run}: triggers ${(engineCpu / events).toFixed(2)} µs/event CPU, profile ${(profileCpu / events).toFixed(2)} µs/event; fires ${fires.toLocaleString('en-US')}, digest of fires and snapshot ${digest.digest('hex').slice(0, 16)}`,
+    );
+  }
+}
+
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
+  if (options.engineOnly) return benchEngine(options);
   const triggers = compileTriggerSet(twentyTriggers(), { registry });
   console.log(`triggers: ${triggers.triggers.length} (${[...new Set(triggers.triggers.map((t) => t.kind))].join(', ')}); customers ${options.customers.toLocaleString('en-US')}`);
   const batches = generate(options);

@@ -72,6 +72,10 @@ const LEADS: Readonly<Record<AuditRecordKind, Readonly<Record<ExplanationLocale,
     en: { lead: 'The state of this campaign changed because', plain: 'This campaign was drafted, revised, submitted for review, approved or retired.' },
     de: { lead: 'Der Stand dieser Kampagne hat sich geändert, weil', plain: 'Diese Kampagne wurde entworfen, überarbeitet, zur Prüfung eingereicht, freigegeben oder beendet.' },
   },
+  trigger_set_changed: {
+    en: { lead: 'The set of triggers changed because', plain: 'A trigger set was drafted, revised, submitted for review, approved, deployed, retired or rolled back.' },
+    de: { lead: 'Der Satz der Auslöser hat sich geändert, weil', plain: 'Ein Satz von Auslösern wurde entworfen, überarbeitet, zur Prüfung eingereicht, freigegeben, in Betrieb genommen, beendet oder zurückgesetzt.' },
+  },
   consent_changed: {
     en: { lead: 'Your consent was recorded as changed because', plain: 'A change of your consent was recorded.' },
     de: { lead: 'Eine Änderung Ihrer Einwilligung wurde festgehalten, weil', plain: 'Eine Änderung Ihrer Einwilligung wurde festgehalten.' },

@@ -13,6 +13,7 @@ export const AUDIT_RECORD_KINDS = [
   'content_approved',
   'content_changed',
   'campaign_changed',
+  'trigger_set_changed',
   'consent_changed',
   'objection_recorded',
   'dsr_executed',

@@ -31,10 +31,11 @@ export interface EventTrace {
 
 /**
  * Adds what a later stage did with an applied event (triggers evaluated and fired, decisions, actions). Served from
- * memory of the process that owns the partition; synchronous and bounded by the contributor.
+ * memory of the process that owns the partition, bounded by the contributor; a contributor that also keeps stages
+ * in the database (they outlive a restart) answers with a promise.
  */
 export interface TraceContributor {
-  stagesFor(eventId: string, location: { readonly partition: number; readonly offset: number }): readonly TraceStage[];
+  stagesFor(eventId: string, location: { readonly partition: number; readonly offset: number }): readonly TraceStage[] | Promise<readonly TraceStage[]>;
 }
 
 /** The path an event took through Kairos. Later stages (triggers, rules, decisions) append their own entries. */
@@ -76,7 +77,7 @@ export class EventTraceService {
     const applied = this.worker.appliedAt(location.partition, location.offset);
     if (applied !== false) {
       stages.push({ stage: 'applied', at: applied === true ? null : iso(applied), detail: { partition: location.partition } });
-      for (const contributor of this.contributors) stages.push(...contributor.stagesFor(eventId, location));
+      for (const contributor of this.contributors) stages.push(...(await contributor.stagesFor(eventId, location)));
     }
     return { eventId, type: location.type, stages };
   }

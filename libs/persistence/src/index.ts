@@ -15,3 +15,4 @@ export * from './scoring';
 export * from './rules';
 export * from './cluster';
 export * from './campaigns';
+export * from './triggers';

@@ -4,5 +4,7 @@ export type { TriggerRuntimeOptions } from './trigger-runtime';
 export { TriggerRuntime } from './trigger-runtime';
 export type { PendingFire } from './trigger-partition';
 export { TriggerPartition } from './trigger-partition';
-export { TriggerTraceLog, traceContributor } from './trigger-trace-log';
+export { TriggerTraceLog, traceContributor, type TraceStageSink } from './trigger-trace-log';
+export { PersistedTriggerTraces, type PersistedTriggerTracesOptions } from './persisted-trigger-traces';
 export { TriggerMetrics } from './trigger-metrics';
+export * from './lifecycle';

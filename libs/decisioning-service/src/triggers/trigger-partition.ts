@@ -1,7 +1,7 @@
 import { PartitionProfileStore, SnapshotIncompatibleError, profileOf } from '@kairos/profile';
 import { FiredTrigger, InMemoryTimerStore, TriggerEngine, TriggerSet, decodeTriggerSnapshot, encodeTriggerSnapshot } from '@kairos/triggers';
 import { z } from 'zod';
-import { TriggerTraceLog } from './trigger-trace-log';
+import { TraceStageSink, TriggerTraceLog } from './trigger-trace-log';
 
 /** A fire whose effects (audit record, decision, outbox) are not all durable yet. */
 export interface PendingFire {
@@ -15,6 +15,8 @@ export interface TriggerPartitionOptions {
   readonly store: PartitionProfileStore;
   readonly defaultTimeZone: string;
   readonly tracedEvents: number;
+  /** Where trace stages worth keeping past a restart go; default: memory only. */
+  readonly traceSink?: TraceStageSink;
 }
 
 /** Blob format of the `triggers` snapshot extension: engine state, durable timers and fires still in flight. */
@@ -41,7 +43,7 @@ export class TriggerPartition {
       profiles: (customerId) => profileOf(this.options.store, customerId),
       defaultTimeZone: options.defaultTimeZone,
     });
-    this.traces = new TriggerTraceLog(options.tracedEvents);
+    this.traces = new TriggerTraceLog(options.tracedEvents, options.traceSink);
   }
 
   get store(): PartitionProfileStore {

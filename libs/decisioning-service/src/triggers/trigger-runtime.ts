@@ -1,6 +1,6 @@
 import type { AuditActor, AuditTrail } from '@kairos/audit';
 import type { EventType, LoggedEvent } from '@kairos/contracts';
-import type { EventTraceService, PartitionStateExtension, PartitionWorker } from '@kairos/customer-state';
+import type { EventTraceService, PartitionStateExtension, PartitionWorker, TraceStage } from '@kairos/customer-state';
 import { ActionCatalog, DecisionOutcome, TriggerContext, outboundRequestForTrigger } from '@kairos/decisioning';
 import type { KairosMetrics, Logger } from '@kairos/observability';
 import type { PartitionProfileStore } from '@kairos/profile';
@@ -8,6 +8,7 @@ import { CompiledTrigger, FiredTrigger, ScoreObservation, TriggerEngineStats, Tr
 import type { ActionSink, DecisionMaker, TriggerContextSource } from '../decision-sources';
 import { PendingFire, TriggerPartition } from './trigger-partition';
 import { TriggerMetrics } from './trigger-metrics';
+import type { PersistedTriggerTraces } from './persisted-trigger-traces';
 import { traceContributor } from './trigger-trace-log';
 
 export interface TriggerRuntimeOptions {
@@ -28,6 +29,8 @@ export interface TriggerRuntimeOptions {
   readonly defaultTimeZone?: string;
   /** Events per partition whose trigger stages are kept for the trace. Default 2000. */
   readonly tracedEventsPerPartition?: number;
+  /** Keeps fires, decisions and actions of the trace past a restart (written in batches); default: memory only. */
+  readonly persistedTraces?: Pick<PersistedTriggerTraces, 'record' | 'stagesFor'>;
   /** Version in the `trigger_fired` actor. Default: the trigger set's version. */
   readonly componentVersion?: string;
   /**
@@ -57,10 +60,13 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
   private set: TriggerSet;
   /** Event type → ids of the triggers that read it (for the trace). */
   private watched = new Map<EventType, string>();
+  /** Whether the running set has a score-change trigger: without one, no customer is rescored after a batch. */
+  private watchesScores = false;
 
   constructor(private readonly options: TriggerRuntimeOptions) {
     this.set = options.triggers;
     this.watched = watchedTypes(options.triggers);
+    this.watchesScores = options.triggers.triggers.some((trigger) => trigger.kind === 'score_change');
     this.metrics = options.metrics ? new TriggerMetrics(options.metrics) : null;
   }
 
@@ -73,15 +79,24 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
     worker.addStateExtension(this);
     worker.onApplied((partition, records, store) => this.onApplied(partition, records, store));
     worker.onTick((partition, nowMs) => this.onTick(partition, nowMs));
-    traces?.addContributor(traceContributor((partition) => this.partitions.get(partition)?.traces));
+    const persisted = this.options.persistedTraces;
+    traces?.addContributor(traceContributor((partition) => this.partitions.get(partition)?.traces, persisted && ((eventId) => persisted.stagesFor(eventId))));
   }
 
-  /** Hot deploy: running engines switch to `set`; unchanged triggers keep their state, cooldowns survive edits. */
+  /**
+   * Hot deploy: every owned partition's engine switches to `set` at once. JavaScript runs one batch's evaluation
+   * to its end before anything else, so the swap falls between batches: each event is evaluated by exactly one set,
+   * and none is skipped (the worker's offsets do not move). A trigger with the same id and the same definition keeps
+   * its state (counts, timers, levels); a changed one starts fresh but keeps its cooldowns, so an edit does not
+   * re-fire what just fired; the timers of a removed or changed trigger are cancelled. Fires already pending keep
+   * the definition they fired under. Partitions assigned later restore their snapshot under the new set.
+   */
   deploy(set: TriggerSet): void {
     const known = new Set(this.set.triggers.map((trigger) => trigger.fingerprint));
     const newCalendar = set.triggers.some((trigger) => trigger.kind === 'calendar' && !known.has(trigger.fingerprint));
     this.set = set;
     this.watched = watchedTypes(set);
+    this.watchesScores = set.triggers.some((trigger) => trigger.kind === 'score_change');
     for (const state of this.partitions.values()) {
       state.engine.deploy(set);
       // A calendar trigger new to the engine has an empty birthday index: one pass over the profiles fills it.
@@ -114,8 +129,13 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
       store,
       defaultTimeZone: this.options.defaultTimeZone ?? this.options.catalog.defaultTimeZone,
       tracedEvents: this.options.tracedEventsPerPartition ?? 2_000,
+      ...(this.options.persistedTraces ? { traceSink: this.sinkFor(partition, this.options.persistedTraces) } : {}),
     };
     this.partitions.set(partition, TriggerPartition.restore(options, data));
+  }
+
+  private sinkFor(partition: number, persisted: Pick<PersistedTriggerTraces, 'record'>) {
+    return (eventId: string, stage: TraceStage) => persisted.record(partition, eventId, stage);
   }
 
   capture(partition: number): Uint8Array {
@@ -153,7 +173,7 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
    */
   private scoreChanges(state: TriggerPartition, records: readonly LoggedEvent[], from: number, store: PartitionProfileStore): FiredTrigger[] {
     const observe = this.options.observeScores;
-    if (!observe) return [];
+    if (!observe || !this.watchesScores) return [];
     const newest = new Map<string, LoggedEvent>();
     for (const record of records) if (record.offset > from && !SCORE_NEUTRAL_EVENTS.has(record.event.type)) newest.set(record.event.customerId, record);
     // Scored as of now, like a decision would score: consent given today covers today's scoring, not the past.

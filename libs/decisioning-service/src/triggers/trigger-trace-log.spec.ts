@@ -1,4 +1,5 @@
-import { TriggerTraceLog } from './trigger-trace-log';
+import type { TraceStage } from '@kairos/customer-state';
+import { TriggerTraceLog, traceContributor } from './trigger-trace-log';
 
 const fired = (triggerId: string) => ({ stage: 'trigger_fired' as const, at: '2026-01-01T00:00:00.000Z', detail: { triggerId } });
 
@@ -39,5 +40,25 @@ describe('TriggerTraceLog', () => {
     const log = new TriggerTraceLog(0);
     log.addEvaluated('e1', 't', 1);
     expect(log.stagesFor('e1')).toEqual([]);
+  });
+
+  it('hands events something happened to (with their evaluation) to the sink, and not those only read', () => {
+    const persisted: string[] = [];
+    const log = new TriggerTraceLog(10, (eventId, stage) => persisted.push(`${eventId}:${stage.stage}`));
+    log.addEvaluated('read-only', 't-a', 1);
+    log.addEvaluated('e1', 't-a', 2);
+    log.add('e1', fired('t-a'));
+    log.add('e1', { stage: 'decision_skipped', at: null, detail: { triggerId: 't-a', reason: 'no_outbound_channel' } });
+    expect(persisted).toEqual(['e1:triggers_evaluated', 'e1:trigger_fired', 'e1:decision_skipped']);
+  });
+
+  it('answers from the stored stages when the memory no longer holds the event', async () => {
+    const log = new TriggerTraceLog(10);
+    log.add('recent', fired('t'));
+    const stored = [fired('old')] as readonly TraceStage[];
+    const contributor = traceContributor(() => log, (eventId) => Promise.resolve(eventId === 'before-restart' ? stored : []));
+    expect(contributor.stagesFor('recent', { partition: 0, offset: 1 })).toEqual([fired('t')]);
+    await expect(contributor.stagesFor('before-restart', { partition: 0, offset: 1 })).resolves.toEqual([fired('old')]);
+    expect(traceContributor(() => undefined).stagesFor('before-restart', { partition: 0, offset: 1 })).toEqual([]);
   });
 });

@@ -1,5 +1,8 @@
 import type { TraceContributor, TraceStage } from '@kairos/customer-state';
 
+/** Where stages worth keeping past a restart go (PersistedTriggerTraces, written in batches off the event path). */
+export type TraceStageSink = (eventId: string, stage: TraceStage) => void;
+
 /**
  * What the triggers did with recent events of one partition, for `GET /v1/events/{id}/trace`. In memory and
  * bounded (oldest event dropped first): an event older than the window shows no trigger stages. Entries hold
@@ -17,7 +20,14 @@ export class TriggerTraceLog {
   private readonly evaluatedOffsets: Float64Array;
   private nextSlot = 0;
 
-  constructor(private readonly limit: number) {
+  /**
+   * @param persist receives every stage other than `triggers_evaluated`, and the evaluation of an event just before
+   *   its first such stage: events something happened to are kept; the many that only were read stay in memory.
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly persist?: TraceStageSink,
+  ) {
     this.evaluatedIds = new Array<string | null>(limit).fill(null);
     this.evaluatedTriggers = new Array<string | null>(limit).fill(null);
     this.evaluatedOffsets = new Float64Array(limit);
@@ -28,8 +38,11 @@ export class TriggerTraceLog {
     if (!stages) {
       if (this.byEvent.size >= this.limit) this.byEvent.delete(this.byEvent.keys().next().value as string);
       this.byEvent.set(eventId, (stages = []));
+      const evaluated = this.persist ? this.evaluatedStageOf(eventId) : null;
+      if (evaluated) this.persist?.(eventId, evaluated);
     }
     stages.push(stage);
+    this.persist?.(eventId, stage);
   }
 
   /** Which triggers read the event (comma-separated ids) at its offset; recorded before any other stage of it. */
@@ -44,10 +57,14 @@ export class TriggerTraceLog {
 
   stagesFor(eventId: string): readonly TraceStage[] {
     const stages = this.byEvent.get(eventId) ?? [];
+    const evaluated = this.evaluatedStageOf(eventId);
+    return evaluated ? [evaluated, ...stages] : stages;
+  }
+
+  private evaluatedStageOf(eventId: string): TraceStage | null {
     const slot = this.evaluatedSlotOf(eventId);
-    if (slot < 0) return stages;
-    const evaluated: TraceStage = { stage: 'triggers_evaluated', at: null, detail: { triggers: this.evaluatedTriggers[slot]!, offset: this.evaluatedOffsets[slot] } };
-    return [evaluated, ...stages];
+    if (slot < 0) return null;
+    return { stage: 'triggers_evaluated', at: null, detail: { triggers: this.evaluatedTriggers[slot]!, offset: this.evaluatedOffsets[slot] } };
   }
 
   /** Events with stages other than `triggers_evaluated` in the window. */
@@ -65,7 +82,15 @@ export class TriggerTraceLog {
   }
 }
 
-/** Serves the trace stages of the partitions' logs (the runtime owns one log per owned partition). */
-export function traceContributor(logOf: (partition: number) => TriggerTraceLog | undefined): TraceContributor {
-  return { stagesFor: (eventId, location) => logOf(location.partition)?.stagesFor(eventId) ?? [] };
+/**
+ * Serves the trace stages of the partitions' logs (the runtime owns one log per owned partition); an event the
+ * memory no longer holds (older than the window, or from before a restart) is looked up in `stored`, if given.
+ */
+export function traceContributor(logOf: (partition: number) => TriggerTraceLog | undefined, stored?: (eventId: string) => Promise<readonly TraceStage[]>): TraceContributor {
+  return {
+    stagesFor: (eventId, location) => {
+      const stages = logOf(location.partition)?.stagesFor(eventId) ?? [];
+      return stages.length > 0 || !stored ? stages : stored(eventId);
+    },
+  };
 }

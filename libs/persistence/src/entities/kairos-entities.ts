@@ -10,9 +10,10 @@ import { scoringEntities } from '../scoring/scoring-tables.entity';
 import { rulesEntities } from '../rules/rules-tables.entity';
 import { clusterEntities } from '../cluster/cluster-tables.entity';
 import { campaignsEntities } from '../campaigns/campaigns-tables.entity';
+import { triggersEntities } from '../triggers/trigger-tables.entity';
 import { foundationEntities } from './kairos-tables.entity';
 
 /** Every table of the application database, area by area. */
 export function kairosEntities(dialect: Dialect) {
-  return [...foundationEntities(dialect), ...auditEntities(dialect), ...privacyEntities(dialect), ...consentEntities(dialect), ...retentionEntities(dialect), ...dataSubjectRightsEntities(dialect), ...contentEntities(dialect), ...decisionsEntities(dialect), ...scoringEntities(dialect), ...rulesEntities(dialect), ...clusterEntities(dialect), ...campaignsEntities(dialect)];
+  return [...foundationEntities(dialect), ...auditEntities(dialect), ...privacyEntities(dialect), ...consentEntities(dialect), ...retentionEntities(dialect), ...dataSubjectRightsEntities(dialect), ...contentEntities(dialect), ...decisionsEntities(dialect), ...scoringEntities(dialect), ...rulesEntities(dialect), ...clusterEntities(dialect), ...campaignsEntities(dialect), ...triggersEntities(dialect)];
 }

@@ -48,6 +48,13 @@ const TARGETS: Readonly<Record<string, TargetShape>> = {
   'POST /v1/campaigns/:campaignId/submit': { body: { reason: 'fuzz' } },
   'POST /v1/campaigns/:campaignId/approve': { body: { reason: 'fuzz' } },
   'POST /v1/campaigns/:campaignId/retire': { body: { reason: 'fuzz' } },
+  'POST /v1/trigger-sets': { body: { document: { version: 'fuzz', triggers: [] }, reason: 'fuzz' }, required: ['document'] },
+  'PUT /v1/trigger-sets/:version': { body: { document: { version: 'fuzz', triggers: [] }, reason: 'fuzz' }, required: ['document'] },
+  'POST /v1/trigger-sets/:version/submit': RULE_SET_TRANSITION,
+  'POST /v1/trigger-sets/:version/approve': RULE_SET_TRANSITION,
+  'POST /v1/trigger-sets/:version/deploy': RULE_SET_TRANSITION,
+  'POST /v1/trigger-sets/:version/retire': RULE_SET_TRANSITION,
+  'POST /v1/trigger-sets/rollback': RULE_SET_TRANSITION,
 };
 
 const PARAMS: Readonly<Record<string, string>> = { customerId: 'c-fuzz', modelId: 'churn', version: '1.0.0', id: 'rs-fuzz' };

@@ -74,5 +74,7 @@ function fieldProblem(type: EventType, field: string, values: readonly Scalar[])
 export function dataKey(event: CustomerEvent, fields: readonly string[]): string {
   if (fields.length === 0) return '';
   const data = event.data as Record<string, unknown>;
+  // One field is the common case: no array for it.
+  if (fields.length === 1) return String(data[fields[0]] ?? '');
   return fields.map((field) => String(data[field] ?? '')).join('\u001f');
 }

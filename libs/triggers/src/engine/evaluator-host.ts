@@ -1,5 +1,5 @@
 import type { AuditInput } from '@kairos/audit';
-import type { LoggedEvent } from '@kairos/contracts';
+import type { CustomerEvent, LoggedEvent } from '@kairos/contracts';
 import type { FeatureRegistry, ProfileState } from '@kairos/profile';
 import type { CompiledTrigger } from '../definitions/trigger-set';
 import type { TimerStore } from '../timers/timer-store';
@@ -41,6 +41,22 @@ export interface EvaluatorHost {
   profile(customerId: string): ProfileState | undefined;
   /** True if the candidate fired (cooldown, dedupe and guard passed). */
   offer(candidate: FireCandidate): boolean;
+  /**
+   * Per-customer state of an event is keyed by the customer, or by the customer and some data `fields` values
+   * (`ledgerKey` of the customer and `dataKey`). An evaluator registers its fields once (`keySignature`) and then
+   * asks for the event's key and its `StateKeys` number: computed once per event and signature and shared by every
+   * trigger that keys the event the same way, since several triggers often read one event.
+   */
+  keySignature(fields: readonly string[]): number;
+  eventKey(event: CustomerEvent, signature: number): string;
+  eventKeyNumber(event: CustomerEvent, signature: number): number;
+  /**
+   * A feature of the event's customer at the event's time, read once per event for every trigger that reads it:
+   * register the name once (`featureSlot`), then read by slot. `profile` must be the customer's, as from `profile`.
+   */
+  featureSlot(name: string): number;
+  eventFeature(event: CustomerEvent, profile: ProfileState, slot: number): unknown;
+  eventIdHash(event: CustomerEvent): number;
 }
 
 /** The per-trigger state machine. Evaluators are deterministic: same calls in the same order, same fires. */

@@ -113,7 +113,7 @@ describe('trigger engine', () => {
     expect(partition.engine.stats().triggers).toEqual([expect.objectContaining({ triggerId: 'pin-lock', fired: 1, suppressedByCooldown: 1 })]);
   });
 
-  it('gives each fire a trigger_fired audit draft and counts orphaned timers of removed triggers', () => {
+  it('gives each fire a trigger_fired audit draft and cancels the timers of a removed trigger at deploy', () => {
     const partition = new PartitionHarness(TRIGGERS);
     partition.emit('c1', 'product_opened', T0, { product: 'credit_card', productId: 'cc-1', limit: 500 });
     const [fire] = partition.emit('c1', 'balance_changed', T0 + HOUR, { productId: 'cc-1', product: 'credit_card', balance: -900 });
@@ -130,9 +130,37 @@ describe('trigger engine', () => {
       reasons: ['trigger_fired:over-limit'],
       occurredAtMs: T0 + HOUR,
     });
+    expect(partition.timers.pending(0)).toBe(1);
     partition.engine.deploy(triggerSet(TRIGGERS[0]));
+    expect(partition.timers.pending(0)).toBe(0);
     expect(partition.tick(T0 + 4 * DAY)).toEqual([]);
-    expect(partition.engine.stats()).toMatchObject({ orphanTimers: 1, pendingTimers: 0 });
+    expect(partition.engine.stats()).toMatchObject({ orphanTimers: 0, pendingTimers: 0 });
+  });
+
+  it('lets triggers that count one event by the same fields share its key, each with its own count', () => {
+    const counting = (id: string, atLeast: number, dedupeBy: string[]): TriggerDefinitionInput => ({ id, description: 'x', kind: 'count', event: { type: 'atm_pin_failed' }, atLeast, within: '10m', dedupeBy, cooldown: '1h' });
+    const partition = new PartitionHarness([counting('two-on-a-card', 2, ['cardId']), counting('three-on-a-card', 3, ['cardId']), counting('three-any-card', 3, [])]);
+    const fired: string[] = [];
+    ['card-1', 'card-2', 'card-1', 'card-2', 'card-1'].forEach((cardId, i) => {
+      fired.push(...ids(partition.emit('c1', 'atm_pin_failed', T0 + i * MINUTE, { cardId, atmId: 'atm-1' })).map((id) => `${i}:${id}`));
+    });
+    expect(fired).toEqual(['2:two-on-a-card:c1', '2:three-any-card:c1', '3:two-on-a-card:c1', '4:three-on-a-card:c1']);
+  });
+
+  it('keeps the timers of an unchanged absence trigger across a deploy and drops those of a redefined one', () => {
+    const partition = new PartitionHarness(TRIGGERS);
+    partition.emit('c1', 'product_opened', T0, { product: 'credit_card', productId: 'cc-1', limit: 500 });
+    partition.engine.deploy(triggerSet(...TRIGGERS.slice().reverse()));
+    expect(partition.timers.pending(0)).toBe(1);
+    partition.engine.deploy(triggerSet(TRIGGERS[0], { ...(TRIGGERS[1] as Extract<TriggerDefinitionInput, { kind: 'absence' }>), within: '5d' }));
+    expect(partition.timers.pending(0)).toBe(0);
+    // A snapshot taken under the old set, restored under a set without the trigger: its timers go too.
+    const old = new PartitionHarness(TRIGGERS);
+    old.emit('c1', 'product_opened', T0, { product: 'credit_card', productId: 'cc-1', limit: 500 });
+    const restored = new PartitionHarness([TRIGGERS[0]]);
+    restored.timers.decode(0, old.timers.encode(0));
+    restored.engine.restore(old.engine.snapshot());
+    expect(restored.timers.pending(0)).toBe(0);
   });
 
   it('forgets an erased customer everywhere: counts, timers, birthday index, cooldowns, recent fires, snapshot', () => {
@@ -150,6 +178,16 @@ describe('trigger engine', () => {
     expect(partition.engine.recentFires('gone', T0 + HOUR)).toEqual([]);
     expect(partition.tick(Date.parse('2026-11-24T12:00:00Z'))).toEqual([]);
     expect(JSON.stringify(partition.engine.snapshot())).toContain('stays');
+  });
+
+  it('counts an erased customer who returns from zero, per card as before', () => {
+    const counting: TriggerDefinitionInput = { id: 'two-on-a-card', description: 'x', kind: 'count', event: { type: 'atm_pin_failed' }, atLeast: 2, within: '1d', dedupeBy: ['cardId'], cooldown: '0s' };
+    const partition = new PartitionHarness([counting]);
+    partition.emit('c1', 'atm_pin_failed', T0, { cardId: 'card-1', atmId: 'atm-1' });
+    partition.emit('c1', 'customer_erased', T0 + MINUTE, { requestId: 'dsr-1', receivedAt: new Date(T0).toISOString() });
+    expect(partition.emit('c1', 'atm_pin_failed', T0 + 2 * MINUTE, { cardId: 'card-1', atmId: 'atm-1' })).toEqual([]);
+    expect(partition.emit('c1', 'atm_pin_failed', T0 + 3 * MINUTE, { cardId: 'card-2', atmId: 'atm-1' })).toEqual([]);
+    expect(ids(partition.emit('c1', 'atm_pin_failed', T0 + 4 * MINUTE, { cardId: 'card-1', atmId: 'atm-1' }))).toEqual(['two-on-a-card:c1']);
   });
 
   it('builds the birthday index from existing profiles when a calendar trigger arrives later', () => {

@@ -1,6 +1,6 @@
-import { EventType, KairosError, LoggedEvent } from '@kairos/contracts';
+import { CustomerEvent, EventType, KairosError, LoggedEvent } from '@kairos/contracts';
 import { FeatureRegistry, PartitionProfileStore, ProfileState, profileAttributes, profileOf } from '@kairos/profile';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CompiledTrigger, TriggerSet } from '../definitions/trigger-set';
 import { AbsenceTriggerEvaluator } from '../evaluators/absence-trigger.evaluator';
 import { CalendarTriggerEvaluator } from '../evaluators/calendar-trigger.evaluator';
@@ -10,6 +10,7 @@ import { ThresholdTriggerEvaluator, scalar } from '../evaluators/threshold-trigg
 import type { TimerStore } from '../timers/timer-store';
 import type { EvaluatorHost, FireCandidate, ScoreObservation, TriggerEvaluator } from './evaluator-host';
 import { FireLedger, ledgerKey } from './fire-ledger';
+import { EventStateKeys } from './state-keys';
 import type { FiredTrigger, RecentFire } from './fired-trigger';
 import { TRIGGER_SNAPSHOT_FORMAT, TriggerEngineSnapshot } from './trigger-engine-snapshot';
 
@@ -83,6 +84,14 @@ export class TriggerEngine implements EvaluatorHost {
   private currentProfile: ProfileState | undefined;
   private currentStore: PartitionProfileStore | null = null;
   private out: FiredTrigger[] | null = null;
+  // State keys of the event being evaluated, shared by the triggers that read it (EvaluatorHost.keySignature).
+  private readonly stateKeys = new EventStateKeys();
+  // Features read during the evaluation in progress, by slot: valid while `featureReadIn[slot]` is its number.
+  private readonly featureSlots = new Map<string, number>();
+  private readonly featureNames: string[] = [];
+  private readonly features: unknown[] = [];
+  private readonly featureReadIn: number[] = [];
+  private evaluation = 0;
 
   constructor(private readonly options: TriggerEngineOptions) {
     this.partition = options.partition;
@@ -150,10 +159,18 @@ export class TriggerEngine implements EvaluatorHost {
 
   /**
    * Replaces the trigger set without a restart. A trigger whose definition is unchanged keeps its state; a changed
-   * one starts fresh but keeps its cooldown ledger, so an edit does not re-fire what just fired.
+   * one starts fresh but keeps its cooldown ledger, so an edit does not re-fire what just fired. The timers of a
+   * removed or changed trigger are cancelled: they were started under a definition no longer in force, and left
+   * in the store they would only surface as orphans.
    */
   deploy(set: TriggerSet): void {
     const previous = new Map(this.evaluators.map((e) => [e.trigger.id, e]));
+    const kept = new Set(set.triggers.filter((trigger) => previous.get(trigger.id)?.trigger.fingerprint === trigger.fingerprint).map((trigger) => trigger.id));
+    for (const id of previous.keys()) if (!kept.has(id)) this.timers.cancelTrigger(this.partition, id);
+    this.install(set, previous);
+  }
+
+  private install(set: TriggerSet, previous: ReadonlyMap<string, TriggerEvaluator>): void {
     const evaluators: TriggerEvaluator[] = [];
     const ledgers = new Map<string, FireLedger>();
     const tallies = new Map<string, Tally>();
@@ -201,15 +218,15 @@ export class TriggerEngine implements EvaluatorHost {
   /** Loads a snapshot of this partition; state of triggers that changed since is dropped (they start fresh). */
   restore(snapshot: TriggerEngineSnapshot): void {
     if (snapshot.partition !== this.partition) throw new KairosError('INTERNAL', `snapshot of partition ${snapshot.partition} offered to partition ${this.partition}`);
-    this.evaluators = [];
     this.ledgers = new Map();
-    this.deploy(this.set);
+    this.install(this.set, new Map());
     const byId = new Map(this.evaluators.map((e) => [e.trigger.id, e]));
     for (const stored of snapshot.triggers) {
       const evaluator = byId.get(stored.id);
-      if (!evaluator) continue;
       this.ledgers.get(stored.id)?.restore(stored.ledger);
-      if (evaluator.trigger.fingerprint === stored.fingerprint) evaluator.importState(stored.state);
+      if (evaluator?.trigger.fingerprint === stored.fingerprint) evaluator.importState(stored.state);
+      // A snapshot taken under another trigger set: timers of triggers since removed or redefined go, as on a deploy.
+      else this.timers.cancelTrigger(this.partition, stored.id);
     }
     this.recent.clear();
     this.recentCursor = null;
@@ -239,6 +256,44 @@ export class TriggerEngine implements EvaluatorHost {
       if (this.currentProfile !== undefined) return this.currentProfile;
     }
     return this.options.profiles?.(customerId);
+  }
+
+  keySignature(fields: readonly string[]): number {
+    return this.stateKeys.signature(fields);
+  }
+
+  eventKey(event: CustomerEvent, signature: number): string {
+    return this.stateKeys.key(event, signature);
+  }
+
+  eventKeyNumber(event: CustomerEvent, signature: number): number {
+    return this.stateKeys.number(event, signature);
+  }
+
+  featureSlot(name: string): number {
+    let slot = this.featureSlots.get(name);
+    if (slot === undefined) {
+      slot = this.featureNames.length;
+      this.featureSlots.set(name, slot);
+      this.featureNames.push(name);
+      this.features.push(undefined);
+      this.featureReadIn.push(0);
+    }
+    return slot;
+  }
+
+  eventFeature(event: CustomerEvent, profile: ProfileState, slot: number): unknown {
+    // Shared only within one evaluation of the event in progress: the profile does not change during it.
+    if (this.currentCustomer !== event.customerId) return this.registry.read(profile, this.featureNames[slot], event.occurredAtMs);
+    if (this.featureReadIn[slot] === this.evaluation) return this.features[slot];
+    const value = this.registry.read(profile, this.featureNames[slot], event.occurredAtMs);
+    this.features[slot] = value;
+    this.featureReadIn[slot] = this.evaluation;
+    return value;
+  }
+
+  eventIdHash(event: CustomerEvent): number {
+    return this.stateKeys.eventIdHash(event);
   }
 
   offer(candidate: FireCandidate): boolean {
@@ -291,6 +346,7 @@ export class TriggerEngine implements EvaluatorHost {
   forget(customerId: string): void {
     for (const evaluator of this.evaluators) evaluator.forget(customerId);
     for (const ledger of this.ledgers.values()) ledger.forgetCustomer(customerId);
+    this.stateKeys.forgetCustomer(customerId);
     this.recent.delete(customerId);
   }
 
@@ -317,6 +373,7 @@ export class TriggerEngine implements EvaluatorHost {
     const evaluators = this.byType.get(logged.event.type);
     if (evaluators === undefined) return;
     this.eventsEvaluated++;
+    this.evaluation++;
     this.currentCustomer = logged.event.customerId;
     this.currentProfile = profile;
     this.currentStore = store;
@@ -338,10 +395,12 @@ export class TriggerEngine implements EvaluatorHost {
 
   private remember(fired: FiredTrigger): void {
     const note: RecentFire = { triggerId: fired.triggerId, occasionId: fired.occasionId, firedAtMs: fired.firedAtMs, validUntilMs: fired.validUntilMs };
-    const fires = (this.recent.get(fired.customerId) ?? []).filter((fire) => fire.validUntilMs >= fired.firedAtMs);
+    let fires = this.recent.get(fired.customerId);
+    if (fires === undefined) this.recent.set(fired.customerId, (fires = []));
+    // The list is the engine's own (snapshots and decisions get copies): edited in place, copied only to drop expired fires.
+    else if (fires.some((fire) => fire.validUntilMs < fired.firedAtMs)) this.recent.set(fired.customerId, (fires = fires.filter((fire) => fire.validUntilMs >= fired.firedAtMs)));
     fires.push(note);
     if (fires.length > this.recentLimit) fires.splice(0, fires.length - this.recentLimit);
-    this.recent.set(fired.customerId, fires);
   }
 
   /** Bounded pruning per tick: expired cooldowns and fires no longer valid as decision context. */
@@ -393,5 +452,6 @@ function eventTypesOf(trigger: CompiledTrigger): readonly EventType[] {
 }
 
 function occasionId(trigger: CompiledTrigger, customerId: string, occasion: string): string {
-  return createHash('sha256').update(`${trigger.id}@${trigger.version}\u001f${customerId}\u001f${occasion}`).digest('hex').slice(0, 32);
+  // One-shot hash: same digest as createHash().update().digest(), without a Hash object per fire.
+  return hash('sha256', `${trigger.id}@${trigger.version}\u001f${customerId}\u001f${occasion}`, 'hex').slice(0, 32);
 }

@@ -2,9 +2,8 @@ import type { LoggedEvent } from '@kairos/contracts';
 import { z } from 'zod';
 import { dataKey } from '../definitions/event-match';
 import type { CompiledCountTrigger } from '../definitions/trigger-set';
-import { CustomerRows, grownColumn, hash32 } from '../engine/customer-rows';
+import { CustomerRows, grownColumn } from '../engine/customer-rows';
 import type { EvaluatorHost, TriggerEvaluator } from '../engine/evaluator-host';
-import { ledgerKey } from '../engine/fire-ledger';
 import { invalidState } from './evaluator-state';
 
 const stateSchema = z.strictObject({
@@ -24,12 +23,15 @@ export class CountTriggerEvaluator implements TriggerEvaluator {
   private filled = new Uint8Array(0);
   private rows: CustomerRows;
   private readonly n: number;
+  /** Triggers counting by the same dedupe fields share the event's state key (EvaluatorHost.keySignature). */
+  private readonly signature: number;
 
   constructor(
     readonly trigger: CompiledCountTrigger,
     private readonly host: EvaluatorHost,
   ) {
     this.n = trigger.definition.atLeast;
+    this.signature = host.keySignature(trigger.definition.dedupeBy);
     this.rows = this.newRows();
   }
 
@@ -37,10 +39,12 @@ export class CountTriggerEvaluator implements TriggerEvaluator {
     const event = logged.event;
     if (event.type !== this.trigger.definition.event.type || !this.trigger.matches(event)) return;
     // Counted per customer, or per customer and dedupe values ("three failures on the same card").
-    const dedupeValues = dataKey(event, this.trigger.definition.dedupeBy);
-    const row = this.rows.ensure(ledgerKey(event.customerId, dedupeValues));
+    const number = this.host.eventKeyNumber(event, this.signature);
+    let row = this.rows.linked(number);
+    if (row < 0) row = this.rows.ensureAt(number, this.host.eventKey(event, this.signature));
     const wasComplete = this.complete(row);
-    if (!this.insert(row, event.occurredAtMs, hash32(event.id)) || wasComplete || !this.complete(row)) return;
+    if (!this.insert(row, event.occurredAtMs, this.host.eventIdHash(event)) || wasComplete || !this.complete(row)) return;
+    const dedupeValues = dataKey(event, this.trigger.definition.dedupeBy);
     this.host.offer({
       trigger: this.trigger,
       customerId: event.customerId,
@@ -97,6 +101,8 @@ export class CountTriggerEvaluator implements TriggerEvaluator {
   private insert(row: number, atMs: number, id: number): boolean {
     const base = row * this.n;
     const filled = this.filled[row];
+    // The common case, an event newer than all kept: it cannot be a redelivery of one of them, and it goes last.
+    if (filled > 0 && atMs > this.times[base + filled - 1]) return this.append(base, filled, row, atMs, id);
     for (let i = 0; i < filled; i++) if (this.ids[base + i] === id && this.times[base + i] === atMs) return false;
     let i: number;
     if (filled < this.n) {
@@ -119,6 +125,19 @@ export class CountTriggerEvaluator implements TriggerEvaluator {
     }
     this.times[base + i] = atMs;
     this.ids[base + i] = id;
+    return true;
+  }
+
+  private append(base: number, filled: number, row: number, atMs: number, id: number): true {
+    let last = filled;
+    if (filled < this.n) this.filled[row] = filled + 1;
+    else {
+      this.times.copyWithin(base, base + 1, base + this.n);
+      this.ids.copyWithin(base, base + 1, base + this.n);
+      last = this.n - 1;
+    }
+    this.times[base + last] = atMs;
+    this.ids[base + last] = id;
     return true;
   }
 

@@ -15,16 +15,24 @@ const stateSchema = z.strictObject({ above: z.array(z.string()) });
  */
 export class ThresholdTriggerEvaluator implements TriggerEvaluator {
   private holds = new Uint8Array(0);
+  /** Customers whose bit is set: while none, an event whose condition is false needs no row at all. */
+  private holding = 0;
   private rows: CustomerRows;
   /** Reused for every evaluation: evaluation is synchronous and the values are copied into evidence on a fire. */
   private readonly variables: Record<string, unknown> = {};
   private readonly types: ReadonlySet<string>;
+  /** State is per customer: the customer's `StateKeys` number finds its row without a map lookup. */
+  private readonly signature: number;
+  /** The condition's features, read once per event for all triggers (EvaluatorHost.eventFeature). */
+  private readonly features: readonly number[];
 
   constructor(
     readonly trigger: CompiledThresholdTrigger,
     private readonly host: EvaluatorHost,
   ) {
     this.types = new Set(trigger.definition.on);
+    this.signature = host.keySignature([]);
+    this.features = trigger.condition.names.map((name) => host.featureSlot(name));
     this.rows = this.newRows();
   }
 
@@ -34,12 +42,14 @@ export class ThresholdTriggerEvaluator implements TriggerEvaluator {
     const profile = this.host.profile(event.customerId);
     if (!profile) return;
     const names = this.trigger.condition.names;
-    for (let i = 0; i < names.length; i++) this.variables[names[i]] = this.host.registry.read(profile, names[i], event.occurredAtMs);
+    for (let i = 0; i < names.length; i++) this.variables[names[i]] = this.host.eventFeature(event, profile, this.features[i]);
     const holds = this.trigger.condition.holds(this.variables);
-    const row = holds ? this.rows.ensure(event.customerId) : this.rows.find(event.customerId);
+    if (!holds && this.holding === 0) return;
+    const number = this.host.eventKeyNumber(event, this.signature);
+    const row = holds ? this.rows.ensureAt(number, event.customerId) : this.rows.findAt(number, event.customerId);
     if (row < 0) return;
     const held = this.holds[row] === 1;
-    this.holds[row] = holds ? 1 : 0;
+    this.set(row, holds);
     if (!holds || held) return;
     const evidence: AuditInput[] = names.map((name) => ({ feature: name, value: scalar(this.variables[name]) }));
     this.host.offer({
@@ -55,7 +65,7 @@ export class ThresholdTriggerEvaluator implements TriggerEvaluator {
 
   forget(customerId: string): void {
     const row = this.rows.forget(customerId);
-    if (row >= 0) this.holds[row] = 0;
+    if (row >= 0) this.set(row, false);
   }
 
   exportState(): unknown {
@@ -68,11 +78,18 @@ export class ThresholdTriggerEvaluator implements TriggerEvaluator {
     const parsed = stateSchema.safeParse(state);
     if (!parsed.success) throw invalidState(this.trigger.id);
     this.rows = this.newRows();
-    for (const customerId of parsed.data.above) this.holds[this.rows.ensure(customerId)] = 1;
+    for (const customerId of parsed.data.above) this.set(this.rows.ensure(customerId), true);
+  }
+
+  private set(row: number, holds: boolean): void {
+    const bit = holds ? 1 : 0;
+    this.holding += bit - this.holds[row];
+    this.holds[row] = bit;
   }
 
   private newRows(): CustomerRows {
     this.holds = new Uint8Array(0);
+    this.holding = 0;
     return new CustomerRows((capacity) => {
       this.holds = grownColumn(this.holds, capacity);
     });

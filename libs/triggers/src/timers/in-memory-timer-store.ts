@@ -24,7 +24,12 @@ class PartitionTimers {
   heap: DurableTimer[] = [];
 
   add(timer: DurableTimer): void {
-    if (this.byKey.has(timer.key)) this.remove(timer.key);
+    const replaced = this.byKey.get(timer.key);
+    if (replaced !== undefined && replaced.triggerId === timer.triggerId && replaced.customerId === timer.customerId) {
+      this.replace(replaced, timer);
+      return;
+    }
+    if (replaced !== undefined) this.remove(timer.key);
     this.byKey.set(timer.key, timer);
     let customers = this.byOwner.get(timer.triggerId);
     if (!customers) this.byOwner.set(timer.triggerId, (customers = new Map()));
@@ -34,6 +39,25 @@ class PartitionTimers {
     heapPush(this.heap, timer);
   }
 
+  /**
+   * A timer rescheduled under its key for the same owner (an absence restarted by its start event): the owner's list
+   * keeps its entry, moved last as a remove and add would, without dropping and re-creating the list.
+   */
+  private replace(replaced: DurableTimer, timer: DurableTimer): void {
+    this.byKey.set(timer.key, timer);
+    const list = this.byOwner.get(timer.triggerId)?.get(timer.customerId) as DurableTimer[];
+    const at = list.indexOf(replaced);
+    if (at === list.length - 1) list[at] = timer;
+    else {
+      list.splice(at, 1);
+      list.push(timer);
+    }
+    // The replaced timer stays in the heap as a stale entry (lazy deletion), as after a remove; a rebuild takes
+    // the new one from byKey.
+    if (this.heap.length > 2 * this.byKey.size + 64) this.rebuildHeap();
+    else heapPush(this.heap, timer);
+  }
+
   remove(key: string): boolean {
     const timer = this.byKey.get(key);
     if (!timer) return false;
@@ -41,9 +65,10 @@ class PartitionTimers {
     const customers = this.byOwner.get(timer.triggerId);
     const list = customers?.get(timer.customerId);
     if (customers && list) {
-      const remaining = list.filter((t) => t !== timer);
-      if (remaining.length === 0) customers.delete(timer.customerId);
-      else customers.set(timer.customerId, remaining);
+      // In place, no copy per removal: callers that cancel while reading `pendingFor` iterate a copy.
+      const at = list.indexOf(timer);
+      if (at >= 0) list.splice(at, 1);
+      if (list.length === 0) customers.delete(timer.customerId);
       if (customers.size === 0) this.byOwner.delete(timer.triggerId);
     }
     if (this.heap.length > 2 * this.byKey.size + 64) this.rebuildHeap();
@@ -89,6 +114,15 @@ export class InMemoryTimerStore implements TimerStore {
 
   cancel(partition: number, key: string): boolean {
     return this.partitions.get(partition)?.remove(key) ?? false;
+  }
+
+  cancelTrigger(partition: number, triggerId: string): number {
+    const timers = this.partitions.get(partition);
+    const customers = timers?.byOwner.get(triggerId);
+    if (!timers || !customers) return 0;
+    const keys = [...customers.values()].flatMap((list) => list.map((timer) => timer.key));
+    for (const key of keys) timers.remove(key);
+    return keys.length;
   }
 
   pendingFor(partition: number, triggerId: string, customerId: string): readonly DurableTimer[] {

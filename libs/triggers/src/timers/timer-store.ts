@@ -22,7 +22,9 @@ export interface TimerStore {
   schedule(timer: DurableTimer): void;
   /** Removes a pending timer; false if there was none. */
   cancel(partition: number, key: string): boolean;
-  /** Pending timers of one trigger for one customer (the awaited event cancels them). */
+  /** Removes every pending timer of one trigger (a trigger removed or redefined by a deploy); returns how many. */
+  cancelTrigger(partition: number, triggerId: string): number;
+  /** Pending timers of one trigger for one customer (the awaited event cancels them): a live view, copy it to cancel while reading. */
   pendingFor(partition: number, triggerId: string, customerId: string): readonly DurableTimer[];
   /** Pending timers due at or before `atMs`, ordered by due time then key. They stay pending until `complete`. */
   due(partition: number, atMs: number): readonly DurableTimer[];

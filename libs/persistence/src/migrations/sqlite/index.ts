@@ -9,6 +9,7 @@ import { contentMigrations } from '../../content/migrations';
 import { dataSubjectRightsMigrations } from '../../data-subject-rights/migrations';
 import { privacyMigrations } from '../../privacy/migrations';
 import { retentionMigrations } from '../../retention/migrations';
+import { triggersMigrations } from '../../triggers/migrations';
 import { CreateFoundationTables1763900000000 } from '../common/1763900000000-create-foundation-tables';
 import { IndexEventIndexByCustomer1763900100000 } from '../common/1763900100000-index-event-index-by-customer';
 
@@ -27,4 +28,5 @@ export const sqliteMigrations = [
   ...rulesMigrations.sqlite,
   ...clusterMigrations.sqlite,
   ...campaignsMigrations.sqlite,
+  ...triggersMigrations.sqlite,
 ];
