@@ -133,6 +133,11 @@ export const KAIROS_SETTINGS = {
     schema: z.string().max(20_000).optional(),
     description: 'capacity per outbound channel as JSON [{"channel","capacity","window","overflow":"defer|drop","maxDefer"}]; default: the built-in limits',
   },
+  campaignSendIntervalMs: {
+    env: 'KAIROS_CAMPAIGN_SEND_INTERVAL_MS',
+    schema: integer(0, 86_400_000).default(60_000),
+    description: 'how often each active outbound campaign is sent to its segment by the partition-owning workers, in ms (a newly approved campaign is sent at once); 0 = no send job, campaigns are served on request only',
+  },
   rateLimitPerSecond: { env: 'KAIROS_RATE_LIMIT_PER_SECOND', schema: integer(0, 1_000_000).default(5_000), description: 'sustained requests per second per API key and process; 0 = no limit' },
   rateLimitBurst: { env: 'KAIROS_RATE_LIMIT_BURST', schema: integer(1, 10_000_000).default(10_000), description: 'requests an API key may send at once before the per-second limit applies' },
 } as const satisfies Record<string, SettingDefinition<unknown>>;

@@ -28,10 +28,11 @@ export interface ContactHistory {
   contactsOf(customerId: string, sinceMs: number): readonly ContactRecord[];
 }
 
-/** Who asked: a channel's API key over HTTP, or a trigger fire inside the worker. */
+/** Who asked: a channel's API key over HTTP, a trigger fire inside the worker, or the send job of an outbound campaign. */
 export type DecisionOrigin =
   | { readonly type: 'request'; readonly principalId: string; readonly role: string }
-  | { readonly type: 'trigger'; readonly triggerId: string; readonly occasionId: string };
+  | { readonly type: 'trigger'; readonly triggerId: string; readonly occasionId: string }
+  | { readonly type: 'campaign'; readonly campaignId: string; readonly version: number };
 
 /**
  * Decides for a customer whose partition this process owns, audits the decision and returns it. The trigger path

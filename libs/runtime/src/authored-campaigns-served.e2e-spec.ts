@@ -2,7 +2,7 @@ import { LiveActionCatalog } from '@kairos/decisioning';
 import { ServedCampaigns } from '@kairos/decisioning-service';
 import { createLogger } from '@kairos/observability';
 import type { CampaignVersionRow } from '@kairos/persistence';
-import { JsonBody, requestJson } from '@kairos/testing';
+import { JsonBody, authoredCampaign, campaignCustomerEvents, marketingConsent, requestJson } from '@kairos/testing';
 import { approveCatalogContent } from './testing/catalog-content';
 import { useInProcessPlatform } from './testing/in-process-platform';
 
@@ -13,35 +13,17 @@ import { useInProcessPlatform } from './testing/in-process-platform';
  * it is gone from decisions at once.
  */
 const CAMPAIGN = 'autumn-savings-e2e';
-const DAY = 86_400_000;
 
-const platform = useInProcessPlatform('authored-campaigns');
+// Served on request only: the send job (campaign-sends.e2e-spec) would email the segment before the test asks.
+const platform = useInProcessPlatform('authored-campaigns', { env: { KAIROS_CAMPAIGN_SEND_INTERVAL_MS: '0' } });
 const call = (apiKey: string, method: string, path: string, body?: unknown) => requestJson(platform.baseUrl(), method, path, { apiKey, ...(body === undefined ? {} : { body }) });
 
-const campaign = {
-  id: CAMPAIGN,
-  description: 'Autumn savings mail for customers with a checking account',
-  channel: 'email',
-  segment: 'holds_checking_account',
-  variants: [
-    { id: 'fee-waiver', contentRef: 'retention-fee-waiver' },
-    { id: 'bonus-interest', contentRef: 'retention-bonus-interest' },
-  ],
-  controlShare: 0,
-  goal: { event: { type: 'message_clicked', where: { actionId: CAMPAIGN } }, within: '7d' },
-  maxAudience: 100,
-};
+const campaign = authoredCampaign({ id: CAMPAIGN, description: 'Autumn savings mail for customers with a checking account', maxAudience: 100 }) as { variants: { id: string; contentRef: string }[] };
 
 /** A customer registered long ago with marketing consent on email; with a checking account when `inSegment`. */
 async function customer(customerId: string, inSegment: boolean): Promise<void> {
-  const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
-  const events = [
-    { id: `${customerId}-reg`, type: 'customer_registered', customerId, occurredAt: at(400), source: 'core-banking', data: { birthDate: '1990-02-02', country: 'DE', language: 'de' } },
-    ...(inSegment ? [{ id: `${customerId}-ca`, type: 'product_opened', customerId, occurredAt: at(300), source: 'core-banking', data: { product: 'checking_account', productId: `ca-${customerId}` } }] : []),
-  ];
-  for (const event of events) expect((await call('demo-channel', 'POST', '/v1/events', event)).status).toBeLessThan(300);
-  const consent = { purpose: 'marketing', channel: 'email', status: 'given', method: 'web_form', capturedAt: new Date().toISOString(), noticeId: 'notice-1', noticeVersion: '1', evidenceRef: `ev-${customerId}` };
-  expect([200, 202]).toContain((await call('demo-dpo', 'PUT', `/v1/customers/${customerId}/consents`, consent)).status);
+  for (const event of campaignCustomerEvents(customerId, { checkingAccount: inSegment })) expect((await call('demo-channel', 'POST', '/v1/events', event)).status).toBeLessThan(300);
+  expect([200, 202]).toContain((await call('demo-dpo', 'PUT', `/v1/customers/${customerId}/consents`, marketingConsent(customerId))).status);
 }
 
 async function emailDecision(customerId: string): Promise<{ served: JsonBody | undefined; suppressed: string[]; decisionId: string }> {

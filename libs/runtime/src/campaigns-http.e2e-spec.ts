@@ -6,7 +6,7 @@ import { loadConfig } from '@kairos/config';
 import type { DecisionOutcome } from '@kairos/decisioning';
 import { createLogger } from '@kairos/observability';
 import { CampaignLedgerRepository } from '@kairos/persistence';
-import { atmPinFailedEvent, requestJson } from '@kairos/testing';
+import { atmPinFailedEvent, authoredCampaign, requestJson } from '@kairos/testing';
 import { closeCampaigns, openCampaigns, type CampaignsParts } from './campaigns-parts';
 import { CampaignsWiringModule } from './campaigns-wiring.module';
 import { createHttpApp } from './create-http-app';
@@ -176,23 +176,19 @@ describe('campaigns and channel capacity over HTTP', () => {
   });
 
   describe('authoring: draft → review → active with four eyes, audited', () => {
-    const spring = (fields: Record<string, unknown> = {}) => ({
-      id: 'spring-savings-2027',
-      description: 'Spring savings push for customers with idle balances',
-      channel: 'email',
-      segment: 'scores.churn < 0.5',
-      variants: [
-        { id: 'fee-waiver', contentRef: 'retention-fee-waiver' },
-        { id: 'bonus-interest', contentRef: 'retention-bonus-interest' },
-      ],
-      controlShare: 0.2,
-      goal: { event: { type: 'message_clicked', where: { actionId: 'retention-offer' } }, within: '7d' },
-      excludeIfInOtherCampaignWithin: '14d',
-      maxAudience: 1000,
-      startsAt: '2027-03-01T00:00:00Z',
-      endsAt: '2027-04-01T00:00:00Z',
-      ...fields,
-    });
+    const spring = (fields: Record<string, unknown> = {}) =>
+      authoredCampaign({
+        id: 'spring-savings-2027',
+        description: 'Spring savings push for customers with idle balances',
+        segment: 'scores.churn < 0.5',
+        controlShare: 0.2,
+        goal: { event: { type: 'message_clicked', where: { actionId: 'retention-offer' } }, within: '7d' },
+        excludeIfInOtherCampaignWithin: '14d',
+        maxAudience: 1000,
+        startsAt: '2027-03-01T00:00:00Z',
+        endsAt: '2027-04-01T00:00:00Z',
+        ...fields,
+      });
     const call = (method: string, path: string, apiKey: string | undefined, body?: unknown) => requestJson(baseUrl, method, path, { ...(apiKey ? { apiKey } : {}), ...(body === undefined ? {} : { body }) });
     const issues = (body: unknown) => (body as { issues: { path: string; rule: string }[] }).issues.map((issue) => `${issue.path}:${issue.rule}`);
 

@@ -2,6 +2,9 @@ import { partitionForCustomer, type LoggedEvent } from '@kairos/contracts';
 import { LiveActionCatalog, loadActionCatalogFile, type ActionCatalog, type CapacityLimit, type CapacityPort } from '@kairos/decisioning';
 import { ContentCatalog, loadContentPolicyFile } from '@kairos/content-service';
 import {
+  CampaignAudience,
+  CampaignSendJob,
+  CampaignSendMetrics,
   DEFAULT_CHANNEL_CAPACITY,
   LiveCampaignBook,
   ServableContentSource,
@@ -9,11 +12,15 @@ import {
   SharedChannelBudget,
   parseChannelCapacity,
   registerCapacityMetrics,
+  type ActionSink,
   type CampaignBook,
   type CampaignLifecycleOptions,
   type CampaignSimulationOptions,
+  type ContactHistory,
+  type DecisionMaker,
+  type ScoreSource,
 } from '@kairos/decisioning-service';
-import { CampaignLedgerRepository, CampaignVersionRepository, ChannelCapacityWindowRepository, ContentDraftRepository } from '@kairos/persistence';
+import { CampaignLedgerRepository, CampaignSendRepository, CampaignVersionRepository, ChannelCapacityWindowRepository, ContentDraftRepository } from '@kairos/persistence';
 import type { KairosRuntime } from './kairos-runtime';
 
 export interface CampaignsOptions {
@@ -134,4 +141,50 @@ export function campaignLifecycleOf(runtime: KairosRuntime): Omit<CampaignLifecy
     // The rule-set simulation's sources: the same history, profiles and population a rule set is simulated over.
     sources: runtime.modules.rules.options.simulation,
   };
+}
+
+/** What the campaign send job needs from the decision modules built after the campaigns. */
+export interface CampaignSendPorts {
+  readonly decisions: DecisionMaker;
+  readonly actions: ActionSink;
+  /** Production model scores, for segments over `scores.*`. */
+  readonly scores?: ScoreSource;
+  /** The outbox's contact history, for "in another campaign within N days". */
+  readonly contacts?: ContactHistory;
+  /** Overrides KAIROS_CAMPAIGN_SEND_INTERVAL_MS (ms). */
+  readonly intervalMs?: number;
+  readonly clock?: () => number;
+}
+
+/**
+ * The send job of outbound campaigns, attached to the partition worker: a newly assigned partition makes every
+ * campaign due (its customers are new here), an erasure removes the customer's send rows. Start it with the worker
+ * (it only sends to customers of owned partitions) and stop it before the database closes.
+ */
+export function openCampaignSends(runtime: KairosRuntime, parts: Pick<CampaignsParts, 'catalog'>, ports: CampaignSendPorts): CampaignSendJob {
+  const sends = new CampaignSendRepository(runtime.database);
+  const job = new CampaignSendJob({
+    live: parts.catalog,
+    partitions: runtime.worker,
+    audience: new CampaignAudience({
+      registry: runtime.registry,
+      consentPolicy: runtime.governance.purposes.policy,
+      catalog: parts.catalog,
+      ...(ports.scores ? { scores: ports.scores } : {}),
+      ...(ports.contacts ? { contacts: ports.contacts } : {}),
+    }),
+    decisions: ports.decisions,
+    actions: ports.actions,
+    sends,
+    logger: runtime.logger.child({ component: 'campaign-sends' }),
+    metrics: new CampaignSendMetrics(runtime.metrics.registry),
+    intervalMs: ports.intervalMs ?? runtime.config.campaignSendIntervalMs,
+    ...(ports.clock ? { clock: ports.clock } : {}),
+  });
+  runtime.worker.onPartitionsAssigned(() => job.nudge());
+  runtime.worker.onApplied((_partition, records) => {
+    const erased = records.flatMap(({ event }) => (event.type === 'customer_erased' ? [event.customerId] : []));
+    return erased.length > 0 ? sends.forget(erased) : undefined;
+  });
+  return job;
 }

@@ -3,17 +3,17 @@ import { ActionCatalog, type CapacityLimit, loadActionCatalogFile, profileFeatur
 import type { AuditTrail } from '@kairos/audit';
 import { ConfigurationError, type KairosConfig } from '@kairos/config';
 import { KairosError } from '@kairos/contracts';
-import { parseChannelCapacity, type ActionSink, type DecisionMaker, type TriggerRuntime, type TriggerRuntimeOptions } from '@kairos/decisioning-service';
+import { parseChannelCapacity, type ActionSink, type CampaignSendJob, type DecisionMaker, type TriggerRuntime, type TriggerRuntimeOptions } from '@kairos/decisioning-service';
 import { consentState, profileOf } from '@kairos/profile';
 import type { ScoringServices } from '@kairos/scoring-service';
-import { SEED_TRIGGER_DOCUMENT, TriggerSet, compileTriggerSet } from '@kairos/triggers';
-import { CampaignsParts, closeCampaigns, openCampaigns } from './campaigns-parts';
+import type { TriggerSet } from '@kairos/triggers';
+import { CampaignsParts, closeCampaigns, openCampaignSends, openCampaigns } from './campaigns-parts';
 import { DecisioningParts, DecisioningPorts, openDecisioning } from './decisioning-parts';
 import type { KairosRuntime } from './kairos-runtime';
 import { OutboxParts, consentFromWorker, openOutbox } from './outbox-parts';
 import { RulesParts, openRules } from './rules-parts';
 import { openScoring } from './scoring-parts';
-import { openTriggers } from './trigger-parts';
+import { TriggerSetParts, loadTriggerSets, openTriggers } from './trigger-parts';
 
 /** The decision-making modules of a process, built over its runtime parts and wired to each other. */
 export interface DecisionModules {
@@ -24,6 +24,10 @@ export interface DecisionModules {
   readonly outbox: OutboxParts;
   readonly decisioning: DecisioningParts;
   readonly triggers: TriggerRuntime;
+  /** Sends active outbound campaigns to their segments (started with the worker). */
+  readonly campaignSends: CampaignSendJob;
+  /** The authored trigger sets: the deployed one runs, and is hot-deployed into `triggers` when it changes. */
+  readonly triggerSets: TriggerSetParts;
 }
 
 /**
@@ -41,7 +45,9 @@ export interface TriggerOverrides {
 
 export async function openDecisionModules(runtime: KairosRuntime, overrides: DecisioningPorts = {}, triggerOverrides: TriggerOverrides = {}): Promise<DecisionModules> {
   const { config, database, log, registry, worker, logger } = runtime;
-  const triggerSet = compileTriggerSet(SEED_TRIGGER_DOCUMENT, { registry });
+  // The deployed trigger set (else the seed document): the catalog's trigger references are checked against it.
+  const triggerSets = await loadTriggerSets({ database, registry, logger });
+  const triggerSet = triggerSets.served.current.set;
   const baseCatalog =
     overrides.catalog ?? loadActionCatalogFile(overrides.catalogFile, { isFeature: (name) => registry.has(name), triggerIds: new Set(triggerSet.triggers.map((t) => t.id)) });
   const scoring = await openScoring(runtime);
@@ -81,22 +87,31 @@ export async function openDecisionModules(runtime: KairosRuntime, overrides: Dec
     actions: triggerOverrides.actions ?? overrides.sink ?? outbox.sink,
     ...(triggerOverrides.clock ? { clock: triggerOverrides.clock } : {}),
     catalog,
-    document: SEED_TRIGGER_DOCUMENT,
-    observeScores: scoreObserver(runtime, scoring, triggerSet),
+    triggers: triggerSet,
+    persistedTraces: triggerSets.traces,
+    observeScores: scoreObserver(runtime, scoring, () => late.triggers?.triggerSet ?? triggerSet),
   });
   late.triggers = triggers;
-  return { catalog, scoring, rules, campaigns, outbox, decisioning, triggers };
+  triggerSets.served.attach(triggers);
+  const campaignSends = openCampaignSends(runtime, campaigns, { decisions: decisioning.maker, actions: overrides.sink ?? outbox.sink, scores: scoring.scoreSource, contacts: outbox.contacts });
+  return { catalog, scoring, rules, campaigns, outbox, decisioning, triggers, campaignSends, triggerSets };
 }
 
 /**
  * The production scores of the models score-change triggers watch, from the customer's folded profile, computed
  * only where the customer's consent allows the model's purposes (the score source checks them, G2).
  */
-function scoreObserver(runtime: KairosRuntime, scoring: ScoringServices, triggers: TriggerSet): TriggerRuntimeOptions['observeScores'] {
-  const models = new Set(triggers.triggers.flatMap((trigger) => (trigger.kind === 'score_change' ? [trigger.definition.model] : [])));
-  if (models.size === 0) return undefined;
+function scoreObserver(runtime: KairosRuntime, scoring: ScoringServices, current: () => TriggerSet): TriggerRuntimeOptions['observeScores'] {
   const policy = runtime.governance.purposes.policy;
+  // The watched models follow hot deploys: recomputed when the running set changes (sets are immutable).
+  let watched: { set: TriggerSet; models: ReadonlySet<string> } | null = null;
+  const modelsOf = (set: TriggerSet) => {
+    if (watched?.set !== set) watched = { set, models: new Set(set.triggers.flatMap((trigger) => (trigger.kind === 'score_change' ? [trigger.definition.model] : []))) };
+    return watched.models;
+  };
   return (customerId, store, atMs) => {
+    const models = modelsOf(current());
+    if (models.size === 0) return [];
     const profile = profileOf(store, customerId);
     if (!profile) return [];
     const consent = consentState(profile);
@@ -113,13 +128,17 @@ function scoreObserver(runtime: KairosRuntime, scoring: ScoringServices, trigger
 export async function startDecisionModules(modules: DecisionModules): Promise<void> {
   await modules.decisioning.contentBindings.start();
   await modules.rules.start();
+  await modules.triggerSets.start();
   modules.outbox.dispatcher.start();
+  modules.campaignSends.start();
 }
 
 /** Stops the background work and flushes what is buffered (campaign counts) while the database is still open. */
 export async function closeDecisionModules(runtime: KairosRuntime, modules: DecisionModules): Promise<void> {
   await modules.decisioning.contentBindings.stop();
   await modules.rules.stop();
+  await modules.campaignSends.stop();
+  await modules.triggerSets.stop();
   await modules.outbox.close();
   await closeCampaigns(runtime);
   await modules.scoring.stop();

@@ -11,6 +11,7 @@ export * from './outbox-wiring.module';
 export * from './scoring-wiring.module';
 export * from './rules-wiring.module';
 export * from './campaigns-wiring.module';
+export * from './triggers-wiring.module';
 export * from './decision-modules';
 export * from './cluster-parts';
 export * from './content-refs-wiring.module';

@@ -9,6 +9,7 @@ import { DecisioningWiringModule } from './decisioning-wiring.module';
 import { OutboxWiringModule } from './outbox-wiring.module';
 import { RulesWiringModule } from './rules-wiring.module';
 import { ScoringWiringModule } from './scoring-wiring.module';
+import { TriggersWiringModule } from './triggers-wiring.module';
 
 /** Every feature module of the embedded all-in-one platform; the route tests mount exactly this list. */
 export const PLATFORM_FEATURES: readonly Type[] = [
@@ -22,4 +23,5 @@ export const PLATFORM_FEATURES: readonly Type[] = [
   ScoringWiringModule,
   RulesWiringModule,
   CampaignsWiringModule,
+  TriggersWiringModule,
 ];

@@ -6,3 +6,4 @@ export * from './fresh-database';
 export * from './committed-offset-watch';
 export * from './fuzz';
 export * from './g8/canary-pii';
+export * from './campaign-factory';

@@ -7,6 +7,7 @@ import { CampaignLifecycleController } from './lifecycle/campaign-lifecycle.cont
 import { CampaignLifecycleService, type CampaignLifecycleOptions } from './lifecycle/campaign-lifecycle.service';
 import { CampaignSimulationService, type CampaignSimulationOptions } from './lifecycle/campaign-simulation.service';
 import type { ServedCampaigns } from './lifecycle/served-campaigns';
+import { CAMPAIGN_SEND_COUNTS, CampaignSendsController, type CampaignSendCountSource } from './send/campaign-sends.controller';
 
 export interface CampaignsHttpOptions {
   readonly catalog: ActionCatalog;
@@ -16,6 +17,8 @@ export interface CampaignsHttpOptions {
   readonly lifecycle: Omit<CampaignLifecycleOptions, 'catalog' | 'clock' | 'served'> & Pick<CampaignSimulationOptions, 'sources'>;
   /** The process's served campaigns: refreshed right after an approval or retirement here, read by GET /v1/campaigns/{id}. */
   readonly served?: ServedCampaigns;
+  /** The campaign send ledger, read by GET /v1/campaigns/{id}/sends. */
+  readonly sends: CampaignSendCountSource;
 }
 
 export interface CampaignsModuleAsyncOptions {
@@ -42,13 +45,14 @@ export class CampaignsModule {
     return {
       module: CampaignsModule,
       imports: options.imports ?? [],
-      // The lifecycle routes come first: `GET :campaignId/versions` must not be read as a campaign id.
-      controllers: [CampaignLifecycleController, CampaignsController],
+      // The lifecycle and send routes come first: `GET :campaignId/versions` must not be read as a campaign id.
+      controllers: [CampaignLifecycleController, CampaignSendsController, CampaignsController],
       providers: [
         { provide: CAMPAIGNS_HTTP_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
         { provide: CampaignDirectory, useFactory: (o: CampaignsHttpOptions) => new CampaignDirectory(o.catalog, o.book, o.clock, o.served?.live), inject: [CAMPAIGNS_HTTP_OPTIONS] },
         { provide: CampaignLifecycleService, useFactory: lifecycleOf, inject: [CAMPAIGNS_HTTP_OPTIONS] },
         { provide: CampaignSimulationService, useFactory: simulationOf, inject: [CAMPAIGNS_HTTP_OPTIONS] },
+        { provide: CAMPAIGN_SEND_COUNTS, useFactory: (o: CampaignsHttpOptions) => o.sends, inject: [CAMPAIGNS_HTTP_OPTIONS] },
       ],
       exports: [CampaignDirectory, CampaignLifecycleService, CampaignSimulationService],
     };

@@ -138,9 +138,14 @@ function actorOf(origin: DecisionOrigin): AuditActor {
   return origin.type === 'request' ? { type: 'principal', principalId: origin.principalId, role: origin.role } : { type: 'component', component: 'decisioning', version: ACTOR_VERSION };
 }
 
-/** The decision_served draft plus what replay needs (A5) and, for trigger decisions, the fire it answers. */
+/** The decision_served draft plus what replay needs (A5) and, for trigger and campaign-send decisions, what asked. */
 export function auditDraftOf(outcome: DecisionOutcome, origin: DecisionOrigin): AuditRecordDraft {
   const draft = decisionAuditDraft(outcome, actorOf(origin));
-  const fire = origin.type === 'trigger' ? { origin: { triggerId: origin.triggerId, occasionId: origin.occasionId } } : {};
-  return { ...draft, output: { ...draft.output, ...fire, replay: outcome.replay } };
+  const asked =
+    origin.type === 'trigger'
+      ? { origin: { triggerId: origin.triggerId, occasionId: origin.occasionId } }
+      : origin.type === 'campaign'
+        ? { origin: { campaignId: origin.campaignId, campaignVersion: origin.version } }
+        : {};
+  return { ...draft, output: { ...draft.output, ...asked, replay: outcome.replay } };
 }

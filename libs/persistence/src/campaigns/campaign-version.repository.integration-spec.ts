@@ -1,23 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { STORAGE_DIALECTS, useFreshDatabase } from '@kairos/testing';
+import { STORAGE_DIALECTS, campaignVersionRow, useFreshDatabase } from '@kairos/testing';
 import { pendingSchemaChanges } from '../data-source';
 import { CampaignVersionRepository } from './campaign-version.repository';
-import type { CampaignVersionRow } from './campaigns-tables.entity';
-
-const version = (campaignId: string, n: number, fields: Partial<CampaignVersionRow> = {}): CampaignVersionRow => ({
-  campaignId,
-  version: n,
-  status: 'draft',
-  definition: JSON.stringify({ id: campaignId }),
-  authorId: 'p-author',
-  lastEditorId: 'p-author',
-  submittedBy: null,
-  approvedBy: null,
-  rowVersion: 0,
-  createdAtMs: 1_000 * n,
-  updatedAtMs: 1_000 * n,
-  ...fields,
-});
 
 describe.each(STORAGE_DIALECTS)('campaign versions on %s', (dialect) => {
   const database = useFreshDatabase(dialect);
@@ -33,10 +17,10 @@ describe.each(STORAGE_DIALECTS)('campaign versions on %s', (dialect) => {
   });
 
   it('stores a version once, lists newest first, and lets only one of two racing steps win', async () => {
-    await expect(versions.insert(version('spring', 1))).resolves.toBe(true);
-    await expect(versions.insert(version('spring', 1, { authorId: 'p-other' }))).resolves.toBe(false);
-    await expect(versions.insert(version('spring', 2, { status: 'review' }))).resolves.toBe(true);
-    await expect(versions.insert(version('autumn', 1))).resolves.toBe(true);
+    await expect(versions.insert(campaignVersionRow('spring', 1))).resolves.toBe(true);
+    await expect(versions.insert(campaignVersionRow('spring', 1, { authorId: 'p-other' }))).resolves.toBe(false);
+    await expect(versions.insert(campaignVersionRow('spring', 2, { status: 'review' }))).resolves.toBe(true);
+    await expect(versions.insert(campaignVersionRow('autumn', 1))).resolves.toBe(true);
     expect((await versions.versionsOf('spring')).map((row) => row.version)).toEqual([2, 1]);
     expect((await versions.newest()).map((row) => `${row.campaignId}@${row.version}`)).toEqual(['autumn@1', 'spring@2']);
     const read = (await versions.latest('spring'))!;

@@ -59,6 +59,37 @@ export interface CampaignVersionRow {
   updatedAtMs: number;
 }
 
+export const CAMPAIGN_SEND_STATUSES = ['pending', 'sent', 'held_out', 'excluded'] as const;
+export type CampaignSendStatus = (typeof CAMPAIGN_SEND_STATUSES)[number];
+
+/**
+ * One customer of an outbound campaign version as the send job saw them. The primary key (campaign, version,
+ * customer) is what makes a send happen at most once across restarts, partition moves and processes: `pending`
+ * while its decision is in flight (the decision id is fixed per attempt, so a resumed send is dropped by the outbox),
+ * then `sent` or `held_out` (final) or `excluded` with the reason (looked at again after a while).
+ */
+export interface CampaignSendRow {
+  campaignId: string;
+  version: number;
+  customerId: string;
+  partitionId: number;
+  status: CampaignSendStatus;
+  reason: string | null;
+  decisionId: string;
+  attempts: number;
+  /** Audience slots the row holds: 1 while pending, sent or held out under a `maxAudience`, else 0. */
+  slots: number;
+  updatedAtMs: number;
+}
+
+/** Audience slots of a campaign version claimed so far over all processes (the cluster-wide `maxAudience`). */
+export interface CampaignAudienceClaimRow {
+  campaignId: string;
+  version: number;
+  claimed: number;
+  updatedAtMs: number;
+}
+
 /** Tables of the campaigns area: open exposures awaiting attribution, the bandit's outcome counts, channel budgets. */
 export function campaignsEntities(dialect: Dialect): EntitySchema[] {
   const int64 = int64Column(dialect);
@@ -115,6 +146,33 @@ export function campaignsEntities(dialect: Dialect): EntitySchema[] {
         approvedBy: { name: 'approved_by', type: 'varchar', length: 128, nullable: true },
         rowVersion: { name: 'row_version', type: 'integer' },
         createdAtMs: { name: 'created_at_ms', ...int64 },
+        updatedAtMs: { name: 'updated_at_ms', ...int64 },
+      },
+    }),
+    new EntitySchema<CampaignSendRow>({
+      name: 'CampaignSend',
+      tableName: 'campaign_sends',
+      columns: {
+        campaignId: { name: 'campaign_id', type: 'varchar', length: 64, primary: true },
+        version: { type: 'integer', primary: true },
+        customerId: { name: 'customer_id', type: 'varchar', length: 128, primary: true },
+        partitionId: { name: 'partition_id', type: 'integer' },
+        status: { type: 'varchar', length: 16 },
+        reason: { type: 'varchar', length: 128, nullable: true },
+        decisionId: { name: 'decision_id', type: 'varchar', length: 128 },
+        attempts: { type: 'integer' },
+        slots: { type: 'integer' },
+        updatedAtMs: { name: 'updated_at_ms', ...int64 },
+      },
+      indices: [{ name: 'campaign_sends_partition', columns: ['campaignId', 'version', 'partitionId'] }],
+    }),
+    new EntitySchema<CampaignAudienceClaimRow>({
+      name: 'CampaignAudienceClaim',
+      tableName: 'campaign_audience_claims',
+      columns: {
+        campaignId: { name: 'campaign_id', type: 'varchar', length: 64, primary: true },
+        version: { type: 'integer', primary: true },
+        claimed: { ...int64 },
         updatedAtMs: { name: 'updated_at_ms', ...int64 },
       },
     }),

@@ -3,6 +3,7 @@ import { checkCampaignDefinition, isInControlGroup, type ActionCatalog, type Com
 import type { CampaignVersionRepository } from '@kairos/persistence';
 import { RuleSetSimulator, simulateRuleSetRequestSchema, type SimulationEvaluator, type SimulationReport, type SimulationSources } from '@kairos/rules-service';
 import type { z } from 'zod';
+import { segmentHolds } from '../send/campaign-segment';
 
 /** POST /v1/campaigns/{id}/simulate: which version (default the latest, e.g. a draft) over which customers. */
 export const simulateCampaignRequestSchema = simulateRuleSetRequestSchema.omit({ decision: true, channels: true, context: true });
@@ -79,11 +80,7 @@ function campaignEvaluator(campaign: CompiledCampaign): SimulationEvaluator {
   const share = campaign.definition.controlShare;
   return (read, channel, atMs, customerId) => {
     if (atMs < campaign.startsAtMs || atMs >= campaign.endsAtMs) return { value: null, ruleIds: [] };
-    if (campaign.segment) {
-      const variables: Record<string, unknown> = { context: {}, scores: {}, placement: null, triggers: [], channel };
-      for (const name of campaign.segment.names) if (!(name in variables)) variables[name] = read(name) ?? null;
-      if (!campaign.segment.holds(variables)) return { value: false, ruleIds: [] };
-    }
+    if (campaign.segment && !segmentHolds(campaign.segment, read, {}, channel)) return { value: false, ruleIds: [] };
     return { value: isInControlGroup(campaign.id, customerId, share) ? 'control' : 'contacted', ruleIds: [] };
   };
 }
