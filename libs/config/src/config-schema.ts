@@ -43,6 +43,11 @@ export const KAIROS_SETTINGS = {
     schema: integer(6_000, 300_000).default(30_000),
     description: 'how long a silent worker keeps its partitions before the group moves them, in ms',
   },
+  kafkaPartitionsConcurrently: {
+    env: 'KAIROS_KAFKA_PARTITIONS_CONCURRENTLY',
+    schema: integer(1, 1024).default(12),
+    description: 'owned partitions whose batches are folded at once (each partition stays in order): a batch waiting on its trigger decisions no longer holds up the others',
+  },
   snapshotEveryEvents: { env: 'KAIROS_SNAPSHOT_EVERY_EVENTS', schema: integer(1, 100_000_000).default(50_000), description: 'snapshot a partition after this many applied events' },
   snapshotEveryMs: { env: 'KAIROS_SNAPSHOT_EVERY_MS', schema: integer(100, 86_400_000).default(30_000), description: 'snapshot a changed partition at least this often, in ms' },
   lateEventToleranceMs: { env: 'KAIROS_LATE_EVENT_TOLERANCE_MS', schema: integer(0, 30 * 86_400_000).default(86_400_000), description: 'how late (by occurredAt) an event may arrive and still be folded into its window, in ms' },

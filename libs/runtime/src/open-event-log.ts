@@ -22,7 +22,11 @@ export async function openEventLog(
       partitionCount: config.partitions,
       eventIdIndex,
       customerEventLocator,
-      consumer: { sessionTimeoutMs: config.kafkaSessionTimeoutMs, heartbeatIntervalMs: Math.floor(config.kafkaSessionTimeoutMs / 5) },
+      consumer: {
+        sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+        heartbeatIntervalMs: Math.floor(config.kafkaSessionTimeoutMs / 5),
+        partitionsConsumedConcurrently: config.kafkaPartitionsConcurrently,
+      },
       logger: logger.child({ component: 'kafka' }),
     });
   } catch (error) {
