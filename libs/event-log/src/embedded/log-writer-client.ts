@@ -1,21 +1,21 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '@kairos/worker-threads';
+import { PendingReplies, startWorker } from '@kairos/worker-threads';
 import type { AppendReply, AppendRequest, CommitReply, CommitRequest, PurgeReply, PurgeRequest, WriterReply, WriterRequest } from './log-writer-protocol';
 
 type AnswerReply = AppendReply | CommitReply | PurgeReply;
 
 /** Starts the writer thread and turns its message protocol into promises. */
 export class LogWriterClient {
-  private readonly waiting = new Map<number, { resolve: (reply: AnswerReply) => void; reject: (error: Error) => void }>();
-  private nextRequestId = 1;
-  private failure: Error | undefined;
+  private readonly pending: PendingReplies<{ resolve: (reply: AnswerReply) => void; reject: (error: Error) => void }>;
   private closed: (() => void) | undefined;
 
   private constructor(private readonly worker: Worker) {
+    // The log writer stays referenced for the process's life: the log is open until it is closed.
+    this.pending = new PendingReplies(worker, false);
     worker.on('message', (message: WriterReply) => this.onReply(message));
-    worker.on('error', (error) => this.failAll(error));
+    worker.on('error', (error) => this.pending.failAll(error));
     worker.on('exit', (code) => {
-      this.failAll(new Error(`embedded log writer exited with code ${code}`));
+      this.pending.failAll(new Error(`embedded log writer exited with code ${code}`));
       this.closed?.();
     });
   }
@@ -52,16 +52,11 @@ export class LogWriterClient {
   }
 
   private ask<R extends AnswerReply>(build: (requestId: number) => WriterRequest): Promise<R> {
-    if (this.failure) return Promise.reject(this.failure);
-    const requestId = this.nextRequestId++;
-    return new Promise<R>((resolve, reject) => {
-      this.waiting.set(requestId, { resolve: resolve as (reply: AnswerReply) => void, reject });
-      this.post(build(requestId));
-    });
+    return new Promise<R>((resolve, reject) => this.pending.ask({ resolve: resolve as (reply: AnswerReply) => void, reject }, (requestId) => this.post(build(requestId))));
   }
 
   async close(): Promise<void> {
-    if (this.failure) return;
+    if (this.pending.failed) return;
     const done = new Promise<void>((resolve) => (this.closed = resolve));
     this.post({ kind: 'close' });
     await done;
@@ -76,14 +71,10 @@ export class LogWriterClient {
       case 'appended':
       case 'committed':
       case 'purged':
-        this.waiting.get(message.requestId)?.resolve(message);
-        this.waiting.delete(message.requestId);
+        this.pending.take(message.requestId)?.resolve(message);
         return;
       case 'failed':
-        for (const id of message.requestIds) {
-          this.waiting.get(id)?.reject(new Error(message.message));
-          this.waiting.delete(id);
-        }
+        for (const id of message.requestIds) this.pending.take(id)?.reject(new Error(message.message));
         return;
       case 'closed':
         void this.worker.terminate();
@@ -91,11 +82,5 @@ export class LogWriterClient {
       case 'ready':
         return;
     }
-  }
-
-  private failAll(error: Error): void {
-    this.failure ??= error;
-    for (const pending of this.waiting.values()) pending.reject(error);
-    this.waiting.clear();
   }
 }

@@ -1,5 +1,5 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
-import { startWorker } from '@kairos/worker-threads';
+import { PendingReplies, startWorker } from '@kairos/worker-threads';
 import type { AuditWriterReply, AuditWriterRequest, AuditWriterSettings, HeadColumns, PlacementAnswer, RecordColumns } from './audit-writer-protocol';
 
 /** Whether a request committed; false: nothing written, because a chain had moved. */
@@ -29,19 +29,18 @@ interface Waiting {
  * requests are in flight: an idle writer never keeps a process alive, a pending append always does.
  */
 export class AuditWriterClient {
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly pending: PendingReplies<Waiting>;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly placements = new MessageChannel();
-  private nextRequestId = 1;
   private readonly transactionsSeen = new Set<number>();
-  private failure: Error | undefined;
   private closed: (() => void) | undefined;
 
   private constructor(private readonly worker: Worker) {
+    this.pending = new PendingReplies(worker, true);
     worker.on('message', (message: AuditWriterReply) => this.onReply(message));
-    worker.on('error', (error) => this.failAll(error));
+    worker.on('error', (error) => this.pending.failAll(error));
     worker.on('exit', (code) => {
-      this.failAll(new Error(`the audit writer thread exited with code ${code}`));
+      this.pending.failAll(new Error(`the audit writer thread exited with code ${code}`));
       this.closed?.();
     });
   }
@@ -82,7 +81,7 @@ export class AuditWriterClient {
 
   /** Ends the thread after it wrote what it was sent. */
   async close(): Promise<void> {
-    if (this.failure) return;
+    if (this.pending.failed) return;
     const done = new Promise<void>((resolve) => (this.closed = resolve));
     this.worker.ref();
     this.worker.postMessage({ kind: 'close' } satisfies AuditWriterRequest);
@@ -100,27 +99,21 @@ export class AuditWriterClient {
   }
 
   get failed(): boolean {
-    return this.failure !== undefined;
+    return this.pending.failed !== undefined;
   }
 
   private ask(build: (requestId: number) => AuditWriterRequest, place?: Placement): Promise<OptimisticOutcome> {
-    if (this.failure) return Promise.reject(this.failure);
-    const requestId = this.nextRequestId++;
-    return new Promise<OptimisticOutcome>((resolve, reject) => {
-      if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(requestId, { resolve, reject, place });
-      this.worker.postMessage(build(requestId));
-    });
+    return new Promise<OptimisticOutcome>((resolve, reject) => this.pending.ask({ resolve, reject, place }, (requestId) => this.worker.postMessage(build(requestId))));
   }
 
   private onReply(message: AuditWriterReply): void {
     switch (message.kind) {
       case 'appended':
         this.transactionsSeen.add(message.transaction);
-        this.settle(message.requestId)?.resolve(true);
+        this.pending.take(message.requestId)?.resolve(true);
         return;
       case 'conflict':
-        this.settle(message.requestId)?.resolve(false);
+        this.pending.take(message.requestId)?.resolve(false);
         return;
       case 'heads':
         this.answerPlacement(message.requestId, message.heads);
@@ -128,7 +121,7 @@ export class AuditWriterClient {
       case 'busy':
       case 'failed':
         for (const id of message.requestIds) {
-          const waiting = this.settle(id);
+          const waiting = this.pending.take(id);
           waiting?.reject((waiting.placeError as Error) ?? (message.kind === 'busy' ? new AuditWriterBusyError(message.message) : new Error(message.message)));
         }
         return;
@@ -143,7 +136,7 @@ export class AuditWriterClient {
   /** The thread waits, holding the write lock: answer at once, even when building fails. */
   private answerPlacement(requestId: number, heads: HeadColumns): void {
     let answer: PlacementAnswer;
-    const waiting = this.waiting.get(requestId);
+    const waiting = this.pending.peek(requestId);
     try {
       if (!waiting?.place) throw new Error(`no placement is waiting for request ${requestId}`);
       answer = { requestId, ...waiting.place(heads) };
@@ -154,19 +147,5 @@ export class AuditWriterClient {
     this.placements.port1.postMessage(answer);
     Atomics.store(this.signal, 0, 1);
     Atomics.notify(this.signal, 0);
-  }
-
-  private settle(requestId: number): Waiting | undefined {
-    const waiting = this.waiting.get(requestId);
-    this.waiting.delete(requestId);
-    if (this.waiting.size === 0) this.worker.unref();
-    return waiting;
-  }
-
-  private failAll(error: Error): void {
-    this.failure ??= error;
-    const waiting = [...this.waiting.values()];
-    this.waiting.clear();
-    for (const pending of waiting) pending.reject(error);
   }
 }
