@@ -215,7 +215,6 @@ function replayRecord(context: DecisionContext): DecisionReplayRecord {
     features: [...context.features],
     unknownFeatures: [...context.unknownFeatures],
     consent: { answers: [...context.consentAnswers], objections: [...context.objections], snapshot: inputs.consent.snapshot() },
-    scores: inputs.scores ?? {},
     triggers: inputs.triggers ?? [],
     contacts: inputs.contacts ?? [],
     levers: inputs.levers ?? {},

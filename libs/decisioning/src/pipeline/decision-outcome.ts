@@ -2,7 +2,7 @@ import type { AuditConsentSnapshot, AuditCounterfactual, AuditInput, AuditLogic 
 import type { FeatureValue } from '@kairos/profile';
 import type { ActionKind, DecisionChannel } from '../catalog/action-catalog.schema';
 import type { VariantChoice } from '../bandit/thompson-sampler';
-import type { CampaignState, ContactRecord, DecisionRequest, ModelScore, RuleOutcome, TriggerContext } from './decision-ports';
+import type { CampaignState, ContactRecord, DecisionRequest, RuleOutcome, TriggerContext } from './decision-ports';
 
 export const DECISION_STAGES = ['eligibility', 'applicability', 'suitability', 'contact_policy', 'arbitration'] as const;
 export type DecisionStage = (typeof DECISION_STAGES)[number];
@@ -57,7 +57,11 @@ export interface SuppressedAction {
   readonly priority: number | null;
 }
 
-/** Everything a decision read, so `replayDecision` can recompute it exactly (A5). Plain JSON. */
+/**
+ * Everything a decision read, so `replayDecision` can recompute it exactly (A5). Plain JSON. The scores are not
+ * repeated here: the record's `logic.models` holds each one with its version, stage and attributions, and a replay
+ * reads them from there (they were half of a decision's audit record when written twice).
+ */
 export interface DecisionReplayRecord {
   readonly request: DecisionRequest;
   readonly catalogVersion: string;
@@ -71,7 +75,6 @@ export interface DecisionReplayRecord {
     readonly objections: readonly (readonly [string, boolean])[];
     readonly snapshot: AuditConsentSnapshot;
   };
-  readonly scores: Readonly<Record<string, ModelScore>>;
   readonly triggers: readonly TriggerContext[];
   readonly contacts: readonly ContactRecord[];
   readonly levers: Readonly<Record<string, number>>;

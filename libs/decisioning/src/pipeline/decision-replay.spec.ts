@@ -93,7 +93,7 @@ describe('decision replay and explanation (A5, A4)', () => {
       fc.property(worldArbitrary, (world) => {
         const { request, inputs } = scenario(world);
         const outcome = decide(catalog, request, inputs);
-        expect(replayDecision(catalog, JSON.parse(JSON.stringify(outcome.replay)))).toEqual(outcome);
+        expect(replayDecision(catalog, JSON.parse(JSON.stringify(outcome.replay)), JSON.parse(JSON.stringify(outcome.models)))).toEqual(outcome);
         expect(decide(catalog, request, inputs)).toEqual(outcome);
         expectCompleteExplanation(outcome);
         if (outcome.bandit.length > 0) withBandit++;
@@ -114,11 +114,11 @@ describe('decision replay and explanation (A5, A4)', () => {
     const other = compileActionCatalog(catalogDocument({ actions: [] }));
     let caught: unknown;
     try {
-      replayDecision(other, outcome.replay);
+      replayDecision(other, outcome.replay, outcome.models);
     } catch (error) {
       caught = error;
     }
     expect((caught as KairosError).code).toBe('CONFLICT');
-    expect(() => replayDecision(catalog, { ...outcome.replay, features: outcome.replay.features.slice(1) })).toThrow('did not read');
+    expect(() => replayDecision(catalog, { ...outcome.replay, features: outcome.replay.features.slice(1) }, outcome.models)).toThrow('did not read');
   });
 });

@@ -2,13 +2,14 @@ import { KairosError } from '@kairos/contracts';
 import type { ActionCatalog } from '../catalog/action-catalog';
 import { decide } from './decide';
 import type { DecisionOutcome, DecisionReplayRecord } from './decision-outcome';
-import type { DecisionInputs } from './decision-ports';
+import type { DecisionInputs, ModelScore } from './decision-ports';
 
 /**
- * Recomputes a decision from its replay record (A5). The ports answer only what was recorded: a question the
- * original decision did not ask means the logic changed, and the replay fails loudly instead of guessing.
+ * Recomputes a decision from its replay record and the model scores its audit record lists (`logic.models`) (A5).
+ * The ports answer only what was recorded: a question the original decision did not ask means the logic changed,
+ * and the replay fails loudly instead of guessing.
  */
-export function replayDecision(catalog: ActionCatalog, record: DecisionReplayRecord): DecisionOutcome {
+export function replayDecision(catalog: ActionCatalog, record: DecisionReplayRecord, models: DecisionOutcome['models']): DecisionOutcome {
   if (catalog.fingerprint !== record.catalogFingerprint) {
     throw new KairosError('CONFLICT', `decision was made with catalog ${record.catalogVersion}; replay it with that catalog version`);
   }
@@ -33,7 +34,7 @@ export function replayDecision(catalog: ActionCatalog, record: DecisionReplayRec
       objectsTo: (scope) => recorded(objections, scope, 'objection'),
       snapshot: () => record.consent.snapshot,
     },
-    scores: record.scores,
+    scores: scoresOf(models),
     triggers: record.triggers,
     contacts: record.contacts,
     levers: record.levers,
@@ -49,4 +50,14 @@ export function replayDecision(catalog: ActionCatalog, record: DecisionReplayRec
     capacity: (channel) => recorded(capacity, channel, 'capacity'),
   };
   return decide(catalog, record.request, inputs);
+}
+
+/**
+ * The scores the decision used, in the order it listed them. A customer objecting to profiling has none listed; the
+ * recorded objection keeps the replay from using any, as it kept the decision.
+ */
+function scoresOf(models: DecisionOutcome['models']): Record<string, ModelScore> {
+  const scores: Record<string, ModelScore> = {};
+  for (const { modelId, version, stage, score, attributions } of models) scores[modelId] = { score, version, stage, attributions };
+  return scores;
 }

@@ -32,7 +32,7 @@ describe('use case 5: rising churn risk puts the customer into a retention campa
     expect(action.content).toMatchObject({ campaignId: CAMPAIGN, version: '1' });
     expect(outcome.bandit).toEqual([{ campaignId: CAMPAIGN, seed: outcome.seeds[`bandit:${CAMPAIGN}`], variantId: action.content.variantId, draws: expect.any(Array) }]);
     expect(outcome.bandit[0].draws.map((d) => d.variantId)).toEqual(['bonus-interest', 'fee-waiver']);
-    expect(replayDecision(journey.catalog, JSON.parse(JSON.stringify(outcome.replay)))).toEqual(outcome);
+    expect(replayDecision(journey.catalog, JSON.parse(JSON.stringify(outcome.replay)), JSON.parse(JSON.stringify(outcome.models)))).toEqual(outcome);
     const draft = decisionAuditDraft(outcome, { type: 'component', component: 'decisioning', version: '1' });
     expect(draft.logic).toMatchObject({ triggerId: 'churn-risk-high', seeds: outcome.seeds, models: [expect.objectContaining({ modelId: 'churn', score: 0.74 })] });
   });

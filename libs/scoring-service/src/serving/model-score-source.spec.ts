@@ -142,7 +142,7 @@ describe('ONNX models in decisions', () => {
     expect(model.score).toBeCloseTo(byHand(6, 0), 6);
     expect(model.attributions.map((a) => a.feature)).toEqual(['logins_count_30d', 'complaints_count_90d']);
     expect(audited.inputs.map((i) => i.feature)).toContain('score:propensity-credit-card');
-    const replayed = replayDecision(catalog, JSON.parse(JSON.stringify(keen.replay)));
+    const replayed = replayDecision(catalog, JSON.parse(JSON.stringify(keen.replay)), JSON.parse(JSON.stringify(keen.models)));
     expect(JSON.parse(JSON.stringify(replayed))).toEqual(JSON.parse(JSON.stringify(keen)));
   });
 

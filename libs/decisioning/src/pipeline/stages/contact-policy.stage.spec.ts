@@ -27,7 +27,7 @@ describe('contact policy: quiet hours defer outbound actions', () => {
     expect(JSON.stringify(record)).toContain('"deferredUntil":"2026-11-24T07:00:00.000Z"');
     expect(record.reasons).toContain('offer-a:deferred:quiet_hours:sms:until:2026-11-24T07:00:00.000Z');
     expect(outcome.counterfactuals).toEqual([]);
-    expect(replayDecision(catalog, JSON.parse(JSON.stringify(outcome.replay)))).toEqual(outcome);
+    expect(replayDecision(catalog, JSON.parse(JSON.stringify(outcome.replay)), JSON.parse(JSON.stringify(outcome.models)))).toEqual(outcome);
   });
 
   it('suppresses instead when the trigger fire or the campaign ends before the window does', () => {
