@@ -55,7 +55,8 @@ interface OwnedPartition {
   /** Offset of the latest applied `customer_erased` whose older snapshots are not deleted yet, or -1. */
   purgeSnapshotsBefore: number;
   /**
-   * Newest offset whose batch has been folded AND whose listeners settled (triggers evaluated, actions emitted).
+   * Newest offset whose batch has been folded AND whose effects settled (triggers evaluated, their fires audited,
+   * decided and emitted — in the background, see PartitionStateExtension.settled).
    * Readers that must see an event's full effect (read-your-writes of decisions, "in force" of consents) wait for it.
    */
   settledOffset: number;
@@ -94,6 +95,14 @@ export interface PartitionStateExtension {
   capture(partition: number): Uint8Array;
   /** The partition was revoked (after its final snapshot): drop its state. */
   release(partition: number): void;
+  /**
+   * Work the extension started for the partition's batches so far and finishes outside the worker's lock (trigger
+   * fires settling in the background): a promise that resolves once it is done, or rejects when it failed (it is
+   * retried with a later batch or tick); undefined when nothing is under way. The worker advances the partition's
+   * settled offset (what read-your-writes waits for) only after it, and awaits it before capturing a snapshot, so a
+   * revoke hands over no fire in flight.
+   */
+  settled?(partition: number): Promise<void> | undefined;
 }
 
 /**
@@ -204,10 +213,13 @@ export class PartitionWorker implements PartitionConsumerHandler {
     let erasedAt = -1;
     await owned.lock.run(async () => {
       erasedAt = this.apply(owned, records);
-      // Awaited under the lock: a snapshot cannot capture the state after this batch before the listeners settled.
+      // Awaited under the lock: a snapshot cannot capture the state after this batch before the listeners returned.
       for (const listener of this.listeners) await listener(partition, records, owned.store);
-      owned.settledOffset = owned.store.lastAppliedOffset;
-      for (const listener of this.settledListeners) listener(partition, owned.settledOffset);
+      const foldedOffset = owned.store.lastAppliedOffset;
+      const background = this.extensionsSettled(partition);
+      if (background === undefined) this.advanceSettled(partition, owned, foldedOffset);
+      // Not awaited: the next batch (of every partition, in Kafka mode) is folded while the fires settle.
+      else background.then(() => this.advanceSettled(partition, owned, foldedOffset), () => undefined);
     });
     if (erasedAt >= 0) {
       // The state is applied either way; a failed rewrite stays pending and is retried with the next snapshot.
@@ -264,6 +276,11 @@ export class PartitionWorker implements PartitionConsumerHandler {
     return owned.applied.appliedAt(offset) ?? true;
   }
 
+  /** Resolves once what the extensions still finish in the background for the owned partitions is done or failed. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.owned.keys()].map((partition) => this.extensionsSettled(partition)?.catch(() => undefined)));
+  }
+
   async snapshotAll(): Promise<void> {
     for (const [partition, owned] of this.owned) await this.snapshot(partition, owned);
   }
@@ -317,9 +334,24 @@ export class PartitionWorker implements PartitionConsumerHandler {
     }
   }
 
+  /** What the extensions still finish in the background for the partition, as one promise; undefined when nothing. */
+  private extensionsSettled(partition: number): Promise<void> | undefined {
+    const pending = this.extensions.map((extension) => extension.settled?.(partition)).filter((work) => work !== undefined);
+    return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
+  }
+
+  private advanceSettled(partition: number, owned: OwnedPartition, offset: number): void {
+    if (offset <= owned.settledOffset) return;
+    owned.settledOffset = offset;
+    for (const listener of this.settledListeners) listener(partition, offset);
+  }
+
   private async snapshot(partition: number, owned: OwnedPartition): Promise<void> {
     // One snapshot per partition at a time; a caller arriving meanwhile waits for the running one.
     while (owned.snapshotting) await owned.snapshotting;
+    // Fires still settling would travel in the snapshot as pending and be driven again by whoever restores it (the
+    // next owner after a revoke): the snapshot waits for them. A failed settle stays pending, as it must.
+    await this.extensionsSettled(partition)?.catch(() => undefined);
     if (owned.store.lastAppliedOffset < 0) return;
     const run = (async () => {
       // Captured while no batch, listener or tick runs on the partition: profile and extensions at one offset.

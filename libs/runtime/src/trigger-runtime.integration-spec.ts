@@ -251,6 +251,8 @@ async function caughtUp(runtime: KairosRuntime): Promise<void> {
     if (Date.now() > deadline) throw new Error('worker did not catch up');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  // Fires settle after the fold: their audit records, decisions and traces are complete once this resolves.
+  await runtime.worker.settled();
 }
 
 /** The runtime's storage without a worker (to damage snapshots between runs). */

@@ -33,6 +33,8 @@ export class TriggerPartition {
   readonly engine: TriggerEngine;
   readonly traces: TriggerTraceLog;
   pending: PendingFire[] = [];
+  /** The settle under way (fires being audited, decided and emitted), if any; settles run one after another. */
+  settling: Promise<void> | null = null;
 
   constructor(readonly options: TriggerPartitionOptions) {
     this.engine = new TriggerEngine({

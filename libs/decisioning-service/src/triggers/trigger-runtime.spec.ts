@@ -21,6 +21,8 @@ class Harness {
   readonly log: LoggedEvent[] = [];
   now = T0;
   failEmits = 0;
+  /** While set, every emit waits for it (an outbox commit that takes its time). */
+  emitGate: Promise<void> | null = null;
   worker!: PartitionWorker;
   triggers!: TriggerRuntime;
 
@@ -36,6 +38,7 @@ class Harness {
       decisions: { decideOwned: async (request) => this.decide(request) },
       actions: {
         emit: async (outcomes) => {
+          await this.emitGate;
           if (this.failEmits-- > 0) throw new Error('outbox unavailable');
           this.emits.push(...outcomes);
         },
@@ -120,7 +123,7 @@ describe('TriggerRuntime in a partition worker', () => {
     expect(h.triggers.pendingFires(0)).toBe(0);
   });
 
-  it('fails the batch while the sink is down and emits once it is back; an erasure drops what is still pending', async () => {
+  it('keeps fires pending while the sink is down without holding up the fold, emits once it is back; an erasure drops what is still pending', async () => {
     const h = new Harness();
     await h.start();
     await h.emit('c-1', 'product_opened', T0, opened('cc-1'));
@@ -130,11 +133,47 @@ describe('TriggerRuntime in a partition worker', () => {
     await h.worker.runTicks();
     expect(h.triggers.pendingFires(0)).toBe(2);
     h.failEmits = 1;
-    await expect(h.emit('c-2', 'customer_erased', T0 + 30 * DAY, { requestId: 'dsr-1', receivedAt: new Date(T0 + 30 * DAY).toISOString() })).rejects.toThrow('outbox unavailable');
-    // The retry of the batch (the consumer re-delivers it) settles what is left: c-1 only.
-    await h.worker.onRecords(0, h.log.slice(-1));
+    // The erasure is folded although its batch's settle fails: the fires are settled in the background.
+    await h.emit('c-2', 'customer_erased', T0 + 30 * DAY, { requestId: 'dsr-1', receivedAt: new Date(T0 + 30 * DAY).toISOString() });
+    await h.triggers.settled(0)?.catch(() => undefined);
+    expect(h.emits).toEqual([]);
+    expect(h.triggers.pendingFires(0)).toBe(1);
+    // The next tick settles what is left: c-1 only.
+    await h.worker.runTicks();
     expect(h.emits.map((o) => o.customerId)).toEqual(['c-1']);
+    expect(h.triggers.pendingFires(0)).toBe(0);
     expect(h.triggers.recentFires(0, 'c-2', h.now)).toEqual([]);
+  });
+
+  it('folds the next batch while a fire settles, and a revoke waits for the settle before its final snapshot', async () => {
+    const h = new Harness();
+    await h.start();
+    let open!: () => void;
+    h.emitGate = new Promise<void>((resolve) => (open = resolve));
+    await h.emit('c-1', 'product_opened', T0, opened('cc-1'));
+    // Over the limit: an outbound recommendation, whose emit waits at the gate.
+    await h.emit('c-1', 'balance_changed', T0 + 60_000, { productId: 'cc-1', product: 'credit_card', balance: -2150, limit: 2000 });
+    await h.emit('c-1', 'login', T0 + 120_000, { channel: 'app' });
+    // Folded past the fire while it settles; read-your-writes (the settled offset) still waits for it.
+    expect(h.worker.store(0)!.lastAppliedOffset).toBe(2);
+    expect(h.worker.appliedAt(0, 0)).not.toBe(false);
+    expect(h.worker.appliedAt(0, 1)).toBe(false);
+    expect(h.triggers.pendingFires(0)).toBe(1);
+
+    let revoked = false;
+    const revoke = h.worker.onRevoked([0]).then(() => (revoked = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(revoked).toBe(false);
+    open();
+    await revoke;
+    expect(h.emits.map((o) => o.customerId)).toEqual(['c-1']);
+    expect(h.saved.at(-1)!.offset).toBe(2);
+    // The hand-over snapshot holds no fire in flight: the next owner does not drive it again.
+    h.emitGate = null;
+    await h.start();
+    expect(h.triggers.pendingFires(0)).toBe(0);
+    await h.worker.runTicks();
+    expect(h.emits).toHaveLength(1);
   });
 
   it('hot deploys a new trigger set into the running engines', async () => {

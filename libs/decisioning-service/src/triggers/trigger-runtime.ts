@@ -149,7 +149,15 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
     this.metrics?.forgetPartition(partition);
   }
 
-  /** After the worker folded a batch: evaluate, then make every fire's effects durable. */
+  /**
+   * After the worker folded a batch: evaluate, then make every fire's effects durable in the background. The
+   * worker goes on folding meanwhile (this partition's next batch, and in Kafka mode every other partition's, which
+   * share one batch loop): a fire's three commits (its audit record, its decision's, the outbox row) no longer hold
+   * up every event behind it. The fires stay pending, and in every snapshot, until their emit committed; a failed
+   * settle is retried with the next batch or tick. The worker's settled offset (what read-your-writes waits for) and its
+   * snapshots wait for the settle under way (`settled`), so readers see a batch's fires settled and a revoke hands
+   * none over in flight.
+   */
   async onApplied(partition: number, records: readonly LoggedEvent[], store: PartitionProfileStore): Promise<void> {
     const state = this.partitions.get(partition);
     if (!state) return;
@@ -164,7 +172,16 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
       if (triggers) state.traces.addEvaluated(event.id, triggers, record.offset);
     }
     this.enqueue(state, fires);
-    await this.settle(state);
+    if (state.pending.length > 0) {
+      this.settleInTurn(state).catch((error: Error) =>
+        this.options.logger.warn({ partition, pendingFires: state.pending.length, err: error.message }, 'settling trigger fires failed; retried with the next batch or tick'),
+      );
+    }
+  }
+
+  /** The settle under way for the partition (it covers every fire pending when it started), if any. */
+  settled(partition: number): Promise<void> | undefined {
+    return this.partitions.get(partition)?.settling ?? undefined;
   }
 
   /**
@@ -193,7 +210,7 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
     const fires = state.engine.onTick(this.options.clock?.() ?? workerNowMs);
     this.metrics?.observe(state.engine.stats());
     this.enqueue(state, fires);
-    await this.settle(state);
+    await this.settleInTurn(state);
     return fires.length > 0 || state.timers.pending(partition) !== timersBefore;
   }
 
@@ -213,23 +230,36 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
   }
 
   /**
-   * Audit records first (a fire is on the record before anything acts on it), then the decisions, then one emit of
-   * every outcome. A failure leaves the unfinished fires pending and fails the batch or tick; the retry resumes
-   * where it stopped (an audited fire is not audited again; a decision is asked again under the same id).
+   * Each fire's audit record and its decision (with the decision's own record), then one emit of every outcome: a
+   * fire is on the record before anything acts on it. The fire's record is appended before its decision's, so the
+   * two usually share a group commit instead of waiting for one commit each. A failure leaves the unfinished fires
+   * pending and fails the batch or tick; the retry resumes where it stopped (an audited fire is not audited again; a
+   * decision is asked again under the same id).
    */
+  /** Runs a settle after the one under way: each takes the fires pending when it starts, so none is driven twice at once. */
+  private settleInTurn(state: TriggerPartition): Promise<void> {
+    const previous = state.settling?.catch(() => undefined) ?? Promise.resolve();
+    const run = previous.then(() => this.settle(state));
+    state.settling = run;
+    const clear = () => {
+      if (state.settling === run) state.settling = null;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+
   private async settle(state: TriggerPartition): Promise<void> {
     if (state.pending.length === 0) return;
     const batch = [...state.pending];
     const actor = this.actor();
-    await Promise.all(
+    const nowMs = this.options.clock?.() ?? Date.now();
+    const decided = await Promise.all(
       batch.map(async (pending) => {
-        if (pending.audited) return;
-        await this.options.audit.append(triggerAuditDraft(pending.fire, actor));
-        pending.audited = true;
+        const audited = pending.audited ? undefined : this.options.audit.append(triggerAuditDraft(pending.fire, actor)).then(() => (pending.audited = true));
+        const [, outcome] = await Promise.all([audited, this.decide(pending, nowMs)]);
+        return outcome;
       }),
     );
-    const nowMs = this.options.clock?.() ?? Date.now();
-    const decided = await Promise.all(batch.map((pending) => this.decide(pending, nowMs)));
     const outcomes = decided.filter((outcome): outcome is DecisionOutcome => outcome !== null);
     if (outcomes.length > 0) await this.options.actions.emit(outcomes);
     batch.forEach((pending, i) => this.traceOutcome(state, pending.fire, decided[i]));
