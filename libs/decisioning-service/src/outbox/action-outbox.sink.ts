@@ -55,7 +55,8 @@ export class ActionOutboxSink implements ActionSink {
     const now = this.clock();
     const entries = outcomes.flatMap((outcome) => outboxEntriesOf(outcome, this.options.channels, now));
     if (entries.length === 0) return;
-    const added = await this.options.repository.insertAll(entries, () => this.faults.at('before-commit'));
+    // The fault hook needs a transaction to roll back; without faults, PostgreSQL writes the emit in one statement.
+    const added = await this.options.repository.insertAll(entries, this.options.faults ? () => this.faults.at('before-commit') : undefined);
     this.faults.at('after-commit');
     // Only new rows are contacts: a replayed decision was counted when it was first emitted.
     for (const entry of added) {
