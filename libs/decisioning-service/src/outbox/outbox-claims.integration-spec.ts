@@ -79,4 +79,44 @@ describe.each(STORAGE_DIALECTS)('outbox claims on %s', (dialect) => {
     const rows = await a.createdSince(0, ROWS);
     expect(rows.filter((entry) => entry.claimedBy !== null || entry.leaseUntilMs !== null)).toEqual([]);
   });
+
+  it('publishes a row emitted during a slow publish on its second lane, without waiting for that publish', async () => {
+    const outbox = new ActionOutboxRepository(database.dataSource());
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const published: string[] = [];
+    let firstPublishStarted!: () => void;
+    const firstStarted = new Promise<void>((resolve) => (firstPublishStarted = resolve));
+    const publisher: ChannelPublisher = {
+      kind: 'kafka',
+      publish: async (entries: readonly OutboxEntry[]) => {
+        if (entries.some((entry) => entry.decisionId === 'lane-d-0')) {
+          firstPublishStarted();
+          await slow;
+        }
+        published.push(...entries.map((entry) => entry.decisionId));
+        return entries.map(() => null);
+      },
+    };
+    const lanes = new OutboxDispatcher({ repository: outbox, publisherFor: () => publisher, clock: () => now, pollMs: 60_000, claimant: 'lanes' });
+    lanes.start();
+    await outbox.insertAll([{ ...row(0), decisionId: 'lane-d-0' }]);
+    lanes.nudge();
+    await firstStarted;
+
+    await outbox.insertAll([{ ...row(1), decisionId: 'lane-d-1' }]);
+    lanes.nudge();
+    const deadline = Date.now() + 5_000;
+    while (!published.includes('lane-d-1') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(published).toEqual(['lane-d-1']);
+
+    release();
+    await lanes.stop();
+    expect(published).toEqual(['lane-d-1', 'lane-d-0']);
+    const rows = (await outbox.createdSince(0, 1_000)).filter((entry) => entry.decisionId.startsWith('lane-'));
+    expect(rows.map((entry) => [entry.status, entry.claimedBy])).toEqual([
+      ['published', null],
+      ['published', null],
+    ]);
+  });
 });

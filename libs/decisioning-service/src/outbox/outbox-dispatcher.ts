@@ -67,21 +67,31 @@ export const DEFAULT_OUTBOX_LEASE_MS = 30_000;
  * several processes over one table never publish the same row while it holds), publishes them per channel, then
  * marks them published. A crash after publishing and before marking publishes again once the claim is free again
  * (at least once); a failure backs the row off exponentially without holding up the rows behind it.
+ *
+ * A row emitted while a pass is publishing need not wait for that pass (its claim, the channel's round trip, the
+ * marking) to end: a second lane, claiming under a name of its own, takes it at once. The lanes never take each
+ * other's rows, as two dispatchers never do.
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | null = null;
+  /** The second lane's drain, started by a nudge while the first lane is busy. */
+  private overtaking: Promise<unknown> | null = null;
   private again = false;
   private stopped = true;
   private readonly clock: () => number;
   private readonly faults: OutboxFaults;
   private readonly claimant: string;
+  private readonly overtakingClaimant: string;
   private lastDrain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: OutboxDispatcherOptions) {
     this.clock = options.clock ?? Date.now;
     this.faults = options.faults ?? NO_OUTBOX_FAULTS;
     this.claimant = options.claimant ?? `dispatcher-${process.pid}-${randomBytes(8).toString('hex')}`;
+    // Stable when the claimant is (a restarted process takes the second lane's claims back too), and never equal to it.
+    const lane = `${this.claimant.slice(0, 62)}~1`;
+    this.overtakingClaimant = lane === this.claimant ? `${this.claimant.slice(0, 62)}~2` : lane;
   }
 
   start(): void {
@@ -90,18 +100,25 @@ export class OutboxDispatcher {
     this.schedule(0);
   }
 
-  /** Something was emitted: run a pass now instead of at the next poll. */
+  /** Something was emitted: run a pass now instead of at the next poll, on the second lane if the first is busy. */
   nudge(): void {
     if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    if (!this.running) {
+      this.schedule(0);
+    } else if (!this.overtaking) {
+      this.overtaking = this.drainAs(this.overtakingClaimant)
+        .catch((error: Error) => this.options.onError?.(error))
+        .finally(() => (this.overtaking = null));
+    } else {
+      this.again = true;
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.running?.catch(() => undefined);
+    await Promise.all([this.running?.catch(() => undefined), this.overtaking]);
   }
 
   /**
@@ -110,15 +127,15 @@ export class OutboxDispatcher {
    * name may take back its own claims.
    */
   drain(): Promise<number> {
-    const run = this.lastDrain.then(() => this.drainNow());
+    const run = this.lastDrain.then(() => this.drainAs(this.claimant));
     this.lastDrain = run.catch(() => undefined);
     return run;
   }
 
-  private async drainNow(): Promise<number> {
+  private async drainAs(claimant: string): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.pass();
+      const published = await this.pass(claimant);
       total += published.count;
       if (published.rows < (this.options.batchSize ?? 100)) return total;
     }
@@ -172,16 +189,16 @@ export class OutboxDispatcher {
     return sendable;
   }
 
-  private async pass(): Promise<{ rows: number; count: number }> {
+  private async pass(claimant: string): Promise<{ rows: number; count: number }> {
     const now = this.clock();
-    const due = await this.options.repository.claimDue(this.claimant, now, this.options.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS, this.options.batchSize ?? 100);
+    const due = await this.options.repository.claimDue(claimant, now, this.options.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS, this.options.batchSize ?? 100);
     try {
       return { rows: due.length, count: await this.publishClaimed(due, now) };
     } catch (error) {
       // Rows this pass could not settle are due again at the next pass, not only when the lease runs out.
       await this.options.repository.release(
         due.map((entry) => entry.id),
-        this.claimant,
+        claimant,
       );
       throw error;
     }
