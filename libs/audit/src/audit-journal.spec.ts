@@ -57,6 +57,14 @@ describe('AuditJournal', () => {
     }
   });
 
+  it("gathers at most the store's preferred batch size into one flush", async () => {
+    Object.assign(store, { preferredMaxBatchSize: 40 });
+    open();
+    await Promise.all(Array.from({ length: 100 }, (_, n) => journal.append(decisionDraft(n))));
+    expect(store.rows).toHaveLength(100);
+    expect(store.appendCalls).toBe(3);
+  });
+
   it('puts records about no customer on the system chain', async () => {
     open();
     const receipt = await journal.append({ kind: 'ruleset_deployed', actor: { type: 'principal', principalId: 'p-1', role: 'rule-modeler' }, reasons: ['four_eyes_approved'] });

@@ -16,9 +16,9 @@ export interface AuditJournalOptions {
   readonly cipher: PersonalDataCipher;
   /** Partitions of the event log: records about a customer go to that customer's partition's chain. */
   readonly partitionCount: number;
-  /** A flush is started once this many records wait… */
+  /** A flush is started once this many records wait (default: the store's preferredMaxBatchSize, else 1,000)… */
   readonly maxBatchSize?: number;
-  /** …or once the oldest has waited this long (ms). */
+  /** …or once the oldest has waited this long (ms; default: the store's preferredMaxBatchDelayMs, else 2). 0: at once, after the current task. */
   readonly maxBatchDelayMs?: number;
   /**
    * Flushes that may be under way at once (default: the store's preferredConcurrentFlushes, else 1). With a database server (PostgreSQL) a second flush overlaps
@@ -59,7 +59,8 @@ export class AuditJournal implements AuditTrail {
   private readonly clock: () => number;
   private readonly pending: PendingRecord[] = [];
   private readonly maxConcurrentFlushes: number;
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Cancels the scheduled flush; set while one is scheduled. */
+  private cancelScheduledFlush: (() => void) | undefined;
   private readonly flushing = new Set<Promise<void>>();
   private checkpointTimer: NodeJS.Timeout | undefined;
   private checkpointing: Promise<unknown> | undefined;
@@ -68,8 +69,8 @@ export class AuditJournal implements AuditTrail {
 
   constructor(private readonly options: AuditJournalOptions) {
     if (!Number.isInteger(options.partitionCount) || options.partitionCount < 1) throw new Error('partitionCount must be a positive integer');
-    this.maxBatchSize = options.maxBatchSize ?? 1_000;
-    this.maxBatchDelayMs = options.maxBatchDelayMs ?? 2;
+    this.maxBatchSize = options.maxBatchSize ?? options.store.preferredMaxBatchSize ?? 1_000;
+    this.maxBatchDelayMs = options.maxBatchDelayMs ?? options.store.preferredMaxBatchDelayMs ?? 2;
     this.maxConflictRetries = options.maxConflictRetries ?? 50;
     this.maxConcurrentFlushes = options.maxConcurrentFlushes ?? options.store.preferredConcurrentFlushes ?? 1;
     this.clock = options.clock ?? Date.now;
@@ -129,15 +130,24 @@ export class AuditJournal implements AuditTrail {
     if (this.pending.length === 0) return;
     if (this.pending.length >= this.maxBatchSize) {
       this.startFlush();
-    } else if (this.flushTimer === undefined && this.flushing.size < this.maxConcurrentFlushes) {
-      this.flushTimer = setTimeout(() => this.startFlush(), this.maxBatchDelayMs);
+    } else if (this.cancelScheduledFlush === undefined && this.flushing.size < this.maxConcurrentFlushes) {
+      this.cancelScheduledFlush = this.scheduleFlush();
     }
+  }
+
+  private scheduleFlush(): () => void {
+    if (this.maxBatchDelayMs === 0) {
+      const immediate = setImmediate(() => this.startFlush());
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(() => this.startFlush(), this.maxBatchDelayMs);
+    return () => clearTimeout(timer);
   }
 
   /** Takes one batch off the queue and commits it; a finished flush starts the next one for whatever queued up. */
   private startFlush(): void {
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.cancelScheduledFlush?.();
+    this.cancelScheduledFlush = undefined;
     if (this.flushing.size >= this.maxConcurrentFlushes || this.pending.length === 0) return;
     const flush: Promise<void> = this.commit(this.pending.splice(0, this.maxBatchSize)).finally(() => {
       this.flushing.delete(flush);

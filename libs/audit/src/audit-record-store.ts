@@ -66,6 +66,18 @@ export interface AuditRecordStore {
    */
   readonly preferredConcurrentFlushes?: number;
   /**
+   * Records the journal should gather into one flush at most, if the store knows. A store that pipelines flushes
+   * (PostgreSQL) wants several moderate batches under way — one committing while the next is placed — rather than one
+   * batch holding every waiting append, which leaves the database and the event loop taking turns.
+   */
+  readonly preferredMaxBatchSize?: number;
+  /**
+   * How long (ms) the first waiting record may wait for others before a flush starts, if the store knows. A store
+   * whose commits group themselves (the SQLite writer thread gathers whatever arrives while it commits) wants 0: a
+   * timer would only add its delay to every reply that waits for the commit.
+   */
+  readonly preferredMaxBatchDelayMs?: number;
+  /**
    * Checks whole chains off the caller's event loop, if the store can: verification threads, each with a read
    * connection of its own, running the same ChainCheck the verifier runs in process. Optional: without it the verifier
    * reads pages through readChain.

@@ -80,6 +80,15 @@ export class ChainCheck {
     return true;
   }
 
+  /**
+   * Checks the next record of a chain read in one pass, in (sequence, id) order and without pages (so without the
+   * overlap a page starts with); returns false once the chain is broken (stop reading). A reader that streams the rows
+   * checks each as it arrives, and no page of them stays alive meanwhile.
+   */
+  checkNext(row: StoredAuditRecord): boolean {
+    return this.broken === undefined && this.checkRow(row);
+  }
+
   /** The outcome once every page was fed (or checkPage returned false). */
   finish(): ChainOutcome {
     if (this.broken === undefined && this.proof < this.proofSequences.length) this.breakAt(this.expected, 'truncated');

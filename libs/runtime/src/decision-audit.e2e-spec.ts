@@ -123,7 +123,7 @@ describe('decision audit (A1, A5)', () => {
       // `origin` (who asked: a request or a trigger fire) is the record's, not the pipeline's output.
       const { replay, origin: _origin, ...output } = record.output as { replay: DecisionReplayRecord; origin?: unknown } & Record<string, unknown>;
       tried++;
-      const outcome = replayDecision(catalog, replay, record.logic.models ?? []);
+      const outcome = replayDecision(catalog, replay, record.logic?.models ?? []);
       const draft = decisionAuditDraft(outcome, record.actor);
       if (outcome.bandit.length > 0) withBandit++;
       const identical = same(draft.output, output) && same(draft.reasons, record.reasons) && same(draft.counterfactuals, record.counterfactuals) && same(draft.inputs, record.inputs) && same(draft.logic, record.logic) && same(draft.consent, record.consent);

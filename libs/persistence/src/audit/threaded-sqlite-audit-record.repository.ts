@@ -14,6 +14,8 @@ const appenders = new WeakMap<DataSource, SqliteAuditAppender>();
 export class ThreadedSqliteAuditRecordRepository extends SqliteAuditRecordRepository {
   /** Batches are placed on this thread while the writer thread commits the previous ones. */
   readonly preferredConcurrentFlushes = 3;
+  /** The writer thread groups what arrives while it commits; a batching timer here would only delay the replies. */
+  readonly preferredMaxBatchDelayMs = 0;
   private readonly appender: SqliteAuditAppender;
 
   constructor(dataSource: DataSource) {

@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
-import { Client } from 'pg';
-import type { StoredAuditRecord } from '@kairos/audit';
+import { Client, Query, type QueryArrayConfig, type QueryConfig } from 'pg';
+import { ChainCheck, checkChainPages, type ChainOutcome, type ChainProofs } from '@kairos/audit';
 import { RECORD_COLUMN_LIST, recordOfTuple, type RecordTuple } from '../audit-record-sql';
 import type { ChainReadSource } from './chain-verification-protocol';
 
-/** A page of a chain in (sequence, id) order from `fromSequence` inclusive, and how to let the connection go. */
-export interface ChainPageReader {
-  readPage(chain: number, fromSequence: number, limit: number): Promise<StoredAuditRecord[]>;
+/** Checks whole chains read through a connection of its own, and lets the connection go. */
+export interface ChainReader {
+  /** ChainCheck over the chain, read in (sequence, id) order; `pageSize` rows at a time where the reader pages. */
+  verifyChain(chain: number, proofs: ChainProofs | undefined, pageSize: number): Promise<ChainOutcome>;
   close(): Promise<void>;
 }
 
@@ -16,29 +17,55 @@ export interface ChainPageReader {
  */
 const SQLITE_MMAP_BYTES = 1 << 30;
 
-export async function openChainPageReader(source: ChainReadSource, recordsTable: string): Promise<ChainPageReader> {
-  const sql = (placeholder: (n: number) => string) =>
-    `SELECT ${RECORD_COLUMN_LIST} FROM ${recordsTable} WHERE chain = ${placeholder(1)} AND sequence >= ${placeholder(2)} ORDER BY sequence LIMIT ${placeholder(3)}`;
-  if (source.dialect === 'sqlite') {
-    // Read-only: this connection can never write to the audit log, whatever a bug in here did.
-    const db = new Database(source.file, { readonly: true, fileMustExist: true });
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(source.busyTimeoutMs))}`);
-    db.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
-    const page = db.prepare(sql(() => '?')).raw(true);
-    return {
-      readPage: async (chain, fromSequence, limit) => (page.all(chain, fromSequence, limit) as RecordTuple[]).map(recordOfTuple),
-      close: async () => void db.close(),
-    };
-  }
+export async function openChainReader(source: ChainReadSource, recordsTable: string): Promise<ChainReader> {
+  return source.dialect === 'sqlite' ? openSqliteChainReader(source, recordsTable) : openPostgresChainReader(source, recordsTable);
+}
+
+/** SQLite: pages of the chain in this thread's memory, each checked as a whole (the next read after it). */
+function openSqliteChainReader(source: Extract<ChainReadSource, { dialect: 'sqlite' }>, recordsTable: string): ChainReader {
+  // Read-only: this connection can never write to the audit log, whatever a bug in here did.
+  const db = new Database(source.file, { readonly: true, fileMustExist: true });
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(source.busyTimeoutMs))}`);
+  db.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
+  const page = db.prepare(`SELECT ${RECORD_COLUMN_LIST} FROM ${recordsTable} WHERE chain = ? AND sequence >= ? ORDER BY sequence LIMIT ?`).raw(true);
+  return {
+    verifyChain: (chain, proofs, pageSize) =>
+      checkChainPages(chain, proofs, pageSize, async (fromSequence, limit) => (page.all(chain, fromSequence, limit) as RecordTuple[]).map(recordOfTuple)),
+    close: async () => void db.close(),
+  };
+}
+
+/**
+ * PostgreSQL: the whole chain in one query, each row checked as pg parses it off the socket. Nothing is collected
+ * (with a row listener pg keeps no result rows), so a record is garbage right after its check instead of surviving in a
+ * page of thousands across young-generation collections; the server keeps sending while this thread hashes, without a
+ * round trip per page; and the chain is read in one snapshot.
+ */
+async function openPostgresChainReader(source: Extract<ChainReadSource, { dialect: 'postgres' }>, recordsTable: string): Promise<ChainReader> {
   const client = new Client(source.connection);
   await client.connect();
-  // Named: parsed and planned once per connection. Rows as arrays: pg then builds no object with named properties.
-  const text = sql((n) => `$${n}`);
+  // This connection only ever reads chains: in (chain, sequence) index order, never a bitmap or sequential scan whose
+  // rows must then be sorted — with the statistics of a freshly written table the planner chose exactly that, and
+  // spilled the sort of a whole chain to disk.
+  await client.query('SET enable_bitmapscan = off; SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0');
+  const text = `SELECT ${RECORD_COLUMN_LIST} FROM ${recordsTable} WHERE chain = $1 ORDER BY sequence`;
   return {
-    readPage: async (chain, fromSequence, limit) => {
-      const result = await client.query<RecordTuple>({ name: 'kairos-audit-chain-page', text, values: [chain, fromSequence, limit], rowMode: 'array' });
-      return result.rows.map(recordOfTuple);
-    },
+    verifyChain: (chain, proofs) =>
+      new Promise<ChainOutcome>((resolve, reject) => {
+        const check = new ChainCheck(chain, proofs);
+        // Named: parsed and planned once per connection. Rows as arrays: pg then builds no object with named properties.
+        const config: QueryArrayConfig = { name: 'kairos-audit-chain', text, values: [chain], rowMode: 'array' };
+        // pg's Query takes rowMode at run time; its typings list it only on QueryArrayConfig.
+        const query = new Query<RecordTuple>(config as QueryConfig);
+        // After a break the rest of the chain still arrives and is dropped unchecked: the outcome names the first break.
+        let intact = true;
+        query.on('row', (row: RecordTuple) => {
+          if (intact) intact = check.checkNext(recordOfTuple(row));
+        });
+        query.on('error', reject);
+        query.on('end', () => resolve(check.finish()));
+        void client.query(query);
+      }),
     close: () => client.end(),
   };
 }

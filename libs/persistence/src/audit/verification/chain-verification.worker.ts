@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkChainPages } from '@kairos/audit';
-import { openChainPageReader, type ChainPageReader } from './chain-page-readers';
+import { openChainReader, type ChainReader } from './chain-page-readers';
 import type { ChainVerificationReply, ChainVerificationRequest, ChainVerificationSettings } from './chain-verification-protocol';
 
 /**
@@ -10,7 +9,7 @@ import type { ChainVerificationReply, ChainVerificationRequest, ChainVerificatio
 if (!parentPort) throw new Error('chain-verification.worker must run as a worker thread');
 const port = parentPort;
 const settings = workerData as ChainVerificationSettings;
-let reader: Promise<ChainPageReader> | undefined;
+let reader: Promise<ChainReader> | undefined;
 /** Chains are checked one after another: the pool sends the next only after the reply, but a queue costs nothing. */
 let tail: Promise<unknown> = Promise.resolve();
 
@@ -21,9 +20,8 @@ port.on('message', (message: ChainVerificationRequest | 'close') => {
 async function verify(request: ChainVerificationRequest): Promise<void> {
   let reply: ChainVerificationReply;
   try {
-    reader ??= openChainPageReader(settings.source, settings.recordsTable);
-    const opened = await reader;
-    const outcome = await checkChainPages(request.chain, request.proofs, request.pageSize ?? settings.pageSize, (from, limit) => opened.readPage(request.chain, from, limit));
+    reader ??= openChainReader(settings.source, settings.recordsTable);
+    const outcome = await (await reader).verifyChain(request.chain, request.proofs, request.pageSize ?? settings.pageSize);
     reply = { kind: 'verified', taskId: request.taskId, outcome };
   } catch (error) {
     // The connection may be what failed: the next chain opens a fresh one.
