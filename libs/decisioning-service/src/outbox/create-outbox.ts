@@ -33,7 +33,10 @@ export interface Outbox {
   readonly repository: ActionOutboxRepository;
   /** Which way each outbox channel is delivered. */
   readonly routes: Readonly<Record<string, ChannelPublisher['kind']>>;
-  /** Loads the contact history of the horizon from the table (call once before decisions are served). */
+  /**
+   * Loads the contact history of the horizon from the table and, in Kafka mode, connects to the channels' topics
+   * (call once before decisions are served). Resolves with the contacts loaded.
+   */
   warm(): Promise<number>;
   close(): Promise<void>;
 }
@@ -66,8 +69,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     repository: options.repository,
     routes: Object.fromEntries([...publishers].map(([channel, publisher]) => [channel, publisher.kind])),
     async warm() {
+      const kafkaChannels = [...publishers].filter(([, publisher]) => publisher === kafka).map(([channel]) => channel);
+      const prepared = kafka?.prepare(kafkaChannels).catch((error: Error) => onError(error, 'prepare'));
       const rows: OutboxEntry[] = await options.repository.createdSince(clock() - contacts.horizon, WARM_LIMIT);
       for (const row of rows) contacts.recordEntry(row);
+      await prepared;
       return rows.length;
     },
     async close() {

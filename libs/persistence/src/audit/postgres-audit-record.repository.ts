@@ -37,6 +37,11 @@ export class PostgresAuditRecordRepository implements AuditRecordStore, ChainWri
    */
   readonly preferredConcurrentFlushes = 4;
   readonly preferredMaxBatchSize = 200;
+  /**
+   * No batching timer: with flushes under way, appends gather behind them anyway (the group commit), and a lone
+   * append — a trigger fire's record on the way to its action — is not held back 2 ms for company.
+   */
+  readonly preferredMaxBatchDelayMs = Number(process.env.TMPD ?? 0);
   private readonly placement = new OptimisticChainPlacement(this);
   /**
    * Optimistic INSERTs run one after another on one connection: a batch placed after one still in flight would not

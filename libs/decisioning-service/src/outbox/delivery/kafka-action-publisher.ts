@@ -65,6 +65,16 @@ export class KafkaActionPublisher implements ChannelPublisher {
     }
   }
 
+  /**
+   * Connects the producer and creates the channels' topics ahead of the first action: otherwise the first actions
+   * after a start wait for both (about 0.7 s measured on the local broker). A failure is left to the first publish,
+   * which tries again.
+   */
+  async prepare(channels: readonly string[]): Promise<void> {
+    await this.connected();
+    await this.ensureTopics(channels.map((channel) => this.topicOf(channel)));
+  }
+
   async close(): Promise<void> {
     const producer = this.producer;
     this.producer = null;
