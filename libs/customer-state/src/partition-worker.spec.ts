@@ -48,4 +48,26 @@ describe('PartitionWorker', () => {
     await worker.onRecords(0, sequenceWithLateCopy());
     expect(eventCount(worker)).toBe(7);
   });
+
+  it('does not fold a batch into a state its partition was revoked from meanwhile; the next assignment reads it again', async () => {
+    let release!: () => void;
+    const opened = new Promise<void>((resolve) => (release = resolve));
+    const opener = { openRecords: async (records: readonly LoggedEvent[]) => (await opened, records) };
+    const { worker, saved } = inMemoryWorker({ opener: opener as never, snapshotEveryEvents: 1 });
+    await worker.onAssigned([0]);
+    // The batch waits (its personal fields are being opened) while a rebalance revokes and gives back the partition.
+    const delivery = worker.onRecords(0, [record(0, 'e-0'), record(1, 'e-1')]);
+    await worker.onRevoked([0]);
+    await expect(worker.onAssigned([0])).resolves.toEqual(new Map([[0, 0]]));
+    release();
+    await delivery;
+    // Neither the released state nor the new one took the batch (no snapshot of it was written beside the new
+    // assignment's): the new assignment starts at offset 0 and reads it.
+    // (A snapshot the batch would start runs in the background: give it the turns it needs.)
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(saved.map((snapshot) => snapshot.offset)).toEqual([]);
+    expect(worker.store(0)!.lastAppliedOffset).toBe(-1);
+    await worker.onRecords(0, [record(0, 'e-0'), record(1, 'e-1')]);
+    expect(eventCount(worker)).toBe(2);
+  });
 });

@@ -212,6 +212,9 @@ export class PartitionWorker implements PartitionConsumerHandler {
     const records = this.options.opener ? await this.options.opener.openRecords(sealedRecords) : sealedRecords;
     let erasedAt = -1;
     await owned.lock.run(async () => {
+      // Revoked while the records were opened or the lock awaited: this state was handed over and released, and the
+      // next owner (this process again, after a rebalance) reads the records from its own offset.
+      if (this.owned.get(partition) !== owned) return;
       erasedAt = this.apply(owned, records);
       // Awaited under the lock: a snapshot cannot capture the state after this batch before the listeners returned.
       for (const listener of this.listeners) await listener(partition, records, owned.store);
@@ -221,6 +224,7 @@ export class PartitionWorker implements PartitionConsumerHandler {
       // Not awaited: the next batch (of every partition, in Kafka mode) is folded while the fires settle.
       else background.then(() => this.advanceSettled(partition, owned, foldedOffset), () => undefined);
     });
+    if (this.owned.get(partition) !== owned) return;
     if (erasedAt >= 0) {
       // The state is applied either way; a failed rewrite stays pending and is retried with the next snapshot.
       await this.snapshot(partition, owned).catch((error: Error) =>
@@ -355,10 +359,14 @@ export class PartitionWorker implements PartitionConsumerHandler {
     if (owned.store.lastAppliedOffset < 0) return;
     const run = (async () => {
       // Captured while no batch, listener or tick runs on the partition: profile and extensions at one offset.
-      const { offset, applied, data } = await owned.lock.run(async () => {
+      const captured = await owned.lock.run(async () => {
+        // Released meanwhile (revoked): its extensions' state may already be the next assignment's.
+        if (this.owned.get(partition) !== owned) return null;
         owned.tickedSinceSnapshot = false;
         return { offset: owned.store.lastAppliedOffset, applied: owned.appliedSinceSnapshot, data: this.capture(partition, owned) };
       });
+      if (captured === null) return;
+      const { offset, applied, data } = captured;
       const checksum = createHash('sha256').update(data).digest('hex');
       await this.options.snapshots.save({ partition, offset, createdAtMs: this.clock(), checksum, data });
       owned.appliedSinceSnapshot = Math.max(0, owned.appliedSinceSnapshot - applied);

@@ -44,6 +44,12 @@ export class KafkaLogConsumer implements LogConsumer {
   private readonly positions = new Map<number, number>();
   private settling: Promise<void> = Promise.resolve();
   private assignmentsPending = 0;
+  /**
+   * Counts applied assignments. A batch delivered across a reassignment (a rebalance that revoked and gave back the
+   * partition while the handler ran) must not move the position the new assignment set: the records it delivered
+   * went to the state the revoke released, and the new assignment re-reads them from the handler's offset.
+   */
+  private assignmentEpoch = 0;
   private stopping = false;
   private stopped: Promise<void> | null = null;
   private counters = { delivered: 0, deadLettered: 0 };
@@ -154,6 +160,7 @@ export class KafkaLogConsumer implements LogConsumer {
 
   private async applyAssignment(next: ReadonlySet<number>): Promise<void> {
     if (this.stopping) return;
+    this.assignmentEpoch++;
     const revoked = [...this.owned].filter((p) => !next.has(p));
     const added = [...next].filter((p) => !this.owned.has(p));
     const isActive = () => !this.stopping;
@@ -199,7 +206,8 @@ export class KafkaLogConsumer implements LogConsumer {
     // Stale: a seek is pending for this partition, so this batch was fetched from an earlier position.
     if (this.stopping || isStale() || !this.owned.has(partition)) return;
 
-    const isActive = () => isRunning() && !isStale() && !this.stopping && this.owned.has(partition);
+    const epoch = this.assignmentEpoch;
+    const isActive = () => isRunning() && !isStale() && !this.stopping && this.owned.has(partition) && epoch === this.assignmentEpoch;
     let pending: LoggedEvent[] = [];
     let lastPendingOffset = '';
     const deliver = async (): Promise<boolean> => {
@@ -210,7 +218,8 @@ export class KafkaLogConsumer implements LogConsumer {
         heartbeat,
         onFailure: (error, attempt) => this.options.logger.error({ partition, attempt, error: String(error) }, 'onRecords failed; retrying'),
       });
-      if (!delivered) return false;
+      // Reassigned meanwhile: the new assignment's position stands (see assignmentEpoch).
+      if (!delivered || epoch !== this.assignmentEpoch) return false;
       this.advance(partition, lastPendingOffset, resolveOffset);
       this.counters.delivered += records.length;
       return true;
@@ -232,6 +241,7 @@ export class KafkaLogConsumer implements LogConsumer {
       }
       if (pending.length > 0 && !(await deliver())) return;
       if (!(await this.deadLetter(partition, message, decoded.reason, isActive, heartbeat))) return;
+      if (epoch !== this.assignmentEpoch) return;
       this.advance(partition, message.offset, resolveOffset);
     }
     if (pending.length > 0 && !(await deliver())) return;
