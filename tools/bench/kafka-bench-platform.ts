@@ -24,8 +24,11 @@ export interface KafkaBenchPlatform {
   readonly log: KafkaEventLog;
   readonly process: PlatformProcess;
   metrics(): Promise<string>;
-  /** Resolves once the worker applied at least `count` events (kairos_events_applied_total). */
-  waitApplied(count: number): Promise<void>;
+  /**
+   * Resolves once the worker applied at least `count` events (kairos_events_applied_total); rejects after
+   * `withinMs` (default 120 s) naming how many are missing, so a run that lost events reports it instead of hanging.
+   */
+  waitApplied(count: number, withinMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,8 +70,12 @@ export async function startKafkaBenchPlatform(options: { readonly app: 'platform
     log,
     process: worker,
     metrics,
-    async waitApplied(count) {
-      while (metricValue(await metrics(), 'kairos_events_applied_total') < count) await new Promise((resolve) => setTimeout(resolve, 20));
+    async waitApplied(count, withinMs = 120_000) {
+      const deadline = Date.now() + withinMs;
+      for (let applied = 0; (applied = metricValue(await metrics(), 'kairos_events_applied_total')) < count; ) {
+        if (Date.now() > deadline) throw new Error(`${count - applied} of ${count} events not applied within ${withinMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     async close() {
       // Every step is tried, whatever failed before: a shared broker and database must not keep a run's leftovers.

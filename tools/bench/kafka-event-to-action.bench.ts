@@ -82,7 +82,9 @@ async function main() {
   let sequence = 0;
   const stamp = (event: Omit<CustomerEvent, 'id' | 'occurredAtMs' | 'receivedAtMs' | 'occurredAt'>, ageMs = 0): CustomerEvent => {
     const now = Date.now();
-    return { ...event, id: `${run}-${sequence++}`, occurredAt: new Date(now - ageMs).toISOString(), occurredAtMs: now - ageMs, receivedAtMs: now } as CustomerEvent;
+    // The letter keeps the run's hex digits and the sequence from forming a 13-19 digit run: ingestion refuses
+    // anything that could be a card number (a Luhn-valid one goes to the dead-letter topic), ids included.
+    return { ...event, id: `${run}-e${sequence++}`, occurredAt: new Date(now - ageMs).toISOString(), occurredAtMs: now - ageMs, receivedAtMs: now } as CustomerEvent;
   };
   try {
     await approveDemoContent(platform.process.baseUrl);
