@@ -5,6 +5,7 @@ import {
   featureWords,
   joinClauses,
   objectionWords,
+  plainText,
   purposeWords,
   signedNumber,
   valueWords,
@@ -119,7 +120,7 @@ const HEADINGS: Readonly<Record<ExplanationTopic, Readonly<Record<ExplanationLoc
  */
 export function explainRecord(record: AuditRecord, locale: ExplanationLocale, personalData?: OpenedPersonalData): AuditExplanation {
   const reasons = stringsOf(record.reasons);
-  const lead = LEADS[record.kind]?.[locale] ?? { lead: locale === 'de' ? 'Dieser Eintrag wurde erstellt, weil' : 'This record was made because', plain: String(record.kind) };
+  const lead = LEADS[plainText(record.kind) as AuditRecordKind]?.[locale] ?? { lead: locale === 'de' ? 'Dieser Eintrag wurde erstellt, weil' : 'This record was made because', plain: plainText(record.kind) };
   const summary = reasons.length > 0 ? `${lead.lead} ${joinClauses(reasons.map((code) => reasonPhrase(code, locale)), locale)}.` : lead.plain;
   const sections = [
     section('inputs', locale, inputLines(record, locale)),
@@ -139,20 +140,21 @@ function section(topic: ExplanationTopic, locale: ExplanationLocale, lines: read
 }
 
 function inputLines(record: AuditRecord, locale: ExplanationLocale): string[] {
-  return arrayOf(record.inputs).map((input) => `${featureWords(String(input?.feature))}: ${valueWords(input?.value, locale)}`);
+  return arrayOf(record.inputs).map((input) => `${featureWords(plainText(input?.feature))}: ${valueWords(input?.value, locale)}`);
 }
 
 function logicLines(record: AuditRecord, locale: ExplanationLocale): string[] {
   const logic = record.logic ?? {};
   const de = locale === 'de';
   const lines: string[] = [];
-  if (logic.triggerId !== undefined) lines.push(de ? `Ereignis-Auslöser „${logic.triggerId}“` : `Event trigger “${logic.triggerId}”`);
+  if (logic.triggerId !== undefined) lines.push(de ? `Ereignis-Auslöser „${plainText(logic.triggerId)}“` : `Event trigger “${plainText(logic.triggerId)}”`);
   for (const rule of arrayOf(logic.rules)) {
-    const rows = arrayOf(rule?.rowIds).join(', ');
+    const rows = stringsOf(rule?.rowIds).join(', ');
+    const [ruleSetId, version, tableId] = [rule?.ruleSetId, rule?.version, rule?.tableId].map(plainText);
     lines.push(
       de
-        ? `Regelwerk „${rule?.ruleSetId}“ (Version ${rule?.version}), Tabelle „${rule?.tableId}“: ${rows ? `zutreffende Zeilen ${rows}` : 'keine Zeile traf zu'}`
-        : `Rule set “${rule?.ruleSetId}” (version ${rule?.version}), table “${rule?.tableId}”: ${rows ? `matching rows ${rows}` : 'no row matched'}`,
+        ? `Regelwerk „${ruleSetId}“ (Version ${version}), Tabelle „${tableId}“: ${rows ? `zutreffende Zeilen ${rows}` : 'keine Zeile traf zu'}`
+        : `Rule set “${ruleSetId}” (version ${version}), table “${tableId}”: ${rows ? `matching rows ${rows}` : 'no row matched'}`,
     );
   }
   for (const model of arrayOf(logic.models)) {
@@ -160,23 +162,24 @@ function logicLines(record: AuditRecord, locale: ExplanationLocale): string[] {
       .filter((a) => typeof a?.contribution === 'number')
       .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
       .slice(0, 3)
-      .map((a) => `${featureWords(String(a.feature))} (${signedNumber(a.contribution, locale)})`);
+      .map((a) => `${featureWords(plainText(a.feature))} (${signedNumber(a.contribution, locale)})`);
     const score = valueWords(model?.score, locale);
+    const [modelId, version, stage] = [model?.modelId, model?.version, model?.stage].map(plainText);
     const head = de
-      ? `Modell „${model?.modelId}“ Version ${model?.version} (${model?.stage}) ergab den Score ${score}`
-      : `Model “${model?.modelId}” version ${model?.version} (${model?.stage}) gave a score of ${score}`;
+      ? `Modell „${modelId}“ Version ${version} (${stage}) ergab den Score ${score}`
+      : `Model “${modelId}” version ${version} (${stage}) gave a score of ${score}`;
     lines.push(top.length > 0 ? `${head}; ${de ? 'am stärksten wirkten' : 'most influential'}: ${top.join(', ')}` : head);
   }
-  if (logic.contentVersion !== undefined) lines.push(de ? `Inhaltsversion ${logic.contentVersion}` : `Content version ${logic.contentVersion}`);
+  if (logic.contentVersion !== undefined) lines.push(de ? `Inhaltsversion ${plainText(logic.contentVersion)}` : `Content version ${plainText(logic.contentVersion)}`);
   return lines;
 }
 
 function consentLines(record: AuditRecord, locale: ExplanationLocale): string[] {
   if (!record.consent) return [];
   const de = locale === 'de';
-  const lines = [de ? `Stand: Position ${record.consent.asOfOffset} Ihres Ereignisverlaufs` : `As of position ${record.consent.asOfOffset} of your event history`];
+  const lines = [de ? `Stand: Position ${plainText(record.consent.asOfOffset)} Ihres Ereignisverlaufs` : `As of position ${plainText(record.consent.asOfOffset)} of your event history`];
   for (const grant of arrayOf(record.consent.grants)) {
-    lines.push(`${purposeWords(String(grant?.purpose), locale)}${viaChannel(grant?.channel ?? undefined, locale)}: ${consentStatusWords(String(grant?.status), locale)}`);
+    lines.push(`${purposeWords(plainText(grant?.purpose), locale)}${viaChannel(grant?.channel == null ? undefined : plainText(grant.channel), locale)}: ${consentStatusWords(plainText(grant?.status), locale)}`);
   }
   const objections = stringsOf(record.consent.objections);
   if (objections.length > 0) lines.push(`${de ? 'Ihre Widersprüche' : 'Your objections'}: ${objections.map((o) => objectionWords(o, locale)).join(', ')}`);
@@ -185,12 +188,13 @@ function consentLines(record: AuditRecord, locale: ExplanationLocale): string[] 
 
 function counterfactualLines(record: AuditRecord, locale: ExplanationLocale): string[] {
   return arrayOf(record.counterfactuals).map((c) => {
-    const feature = featureWords(String(c?.feature));
+    const feature = featureWords(plainText(c?.feature));
     const threshold = valueWords(c?.threshold, locale);
     const actual = valueWords(c?.actual, locale);
+    const result = plainText(c?.wouldResultIn);
     return locale === 'de'
-      ? `Wäre „${feature}“ ${threshold} statt ${actual} gewesen, wäre das Ergebnis „${c?.wouldResultIn}“ gewesen.`
-      : `Had “${feature}” been ${threshold} instead of ${actual}, the result would have been “${c?.wouldResultIn}”.`;
+      ? `Wäre „${feature}“ ${threshold} statt ${actual} gewesen, wäre das Ergebnis „${result}“ gewesen.`
+      : `Had “${feature}” been ${threshold} instead of ${actual}, the result would have been “${result}”.`;
   });
 }
 
@@ -209,19 +213,20 @@ function recordLines(record: AuditRecord, locale: ExplanationLocale): string[] {
   const by =
     actor?.type === 'principal'
       ? de
-        ? `einer Person mit der Rolle ${actor.role}`
-        : `a person with the role ${actor.role}`
-      : `${actor?.component ?? '?'} ${actor?.version ?? ''}`.trim();
+        ? `einer Person mit der Rolle ${plainText(actor.role)}`
+        : `a person with the role ${plainText(actor.role)}`
+      : `${plainText(actor?.component ?? '?')} ${plainText(actor?.version ?? '')}`.trim();
   const at = isoOf(record.occurredAtMs);
   const lines = [de ? `Geschehen am ${at}, aufgezeichnet von ${by}` : `Happened at ${at}, recorded by ${by}`];
-  if (record.decisionId !== undefined) lines.push(de ? `Entscheidung ${record.decisionId}` : `Decision ${record.decisionId}`);
-  lines.push(de ? `Eintrag ${record.sequence} der Kette ${record.chain}, Prüfsumme ${record.hash}` : `Entry ${record.sequence} of chain ${record.chain}, checksum ${record.hash}`);
+  if (record.decisionId !== undefined) lines.push(de ? `Entscheidung ${plainText(record.decisionId)}` : `Decision ${plainText(record.decisionId)}`);
+  const [sequence, chain, hash] = [record.sequence, record.chain, record.hash].map(plainText);
+  lines.push(de ? `Eintrag ${sequence} der Kette ${chain}, Prüfsumme ${hash}` : `Entry ${sequence} of chain ${chain}, checksum ${hash}`);
   return lines;
 }
 
-function isoOf(ms: number): string {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
+function isoOf(ms: unknown): string {
+  const date = new Date(typeof ms === 'number' ? ms : Number.NaN);
+  return Number.isNaN(date.getTime()) ? plainText(ms) : date.toISOString();
 }
 
 function arrayOf<T>(value: readonly T[] | undefined): readonly T[] {
@@ -229,5 +234,5 @@ function arrayOf<T>(value: readonly T[] | undefined): readonly T[] {
 }
 
 function stringsOf(value: readonly unknown[] | undefined): string[] {
-  return arrayOf(value).map((item) => String(item));
+  return arrayOf(value).map(plainText);
 }

@@ -80,8 +80,23 @@ export function valueWords(value: unknown, locale: ExplanationLocale): string {
   if (value === null || value === undefined) return locale === 'de' ? 'unbekannt' : 'unknown';
   if (typeof value === 'boolean') return value ? (locale === 'de' ? 'ja' : 'yes') : locale === 'de' ? 'nein' : 'no';
   if (typeof value === 'number') return numberFormats[locale].format(value);
+  return plainText(value);
+}
+
+/**
+ * Any value a record holds, as text. A record read back from storage is not trusted to have the declared shape, and
+ * `String()` or a template literal throws on some values (a symbol, an object whose `toString` is not a function),
+ * so every field that reaches an explanation goes through here.
+ */
+export function plainText(value: unknown): string {
   if (typeof value === 'string') return value;
-  return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null || value === undefined) return String(value);
+  if (typeof value === 'symbol') return value.description ?? '?';
+  try {
+    return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? inner.toString() : inner)) ?? '?';
+  } catch {
+    return '?';
+  }
 }
 
 export function signedNumber(value: number, locale: ExplanationLocale): string {
