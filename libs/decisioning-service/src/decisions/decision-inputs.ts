@@ -83,7 +83,11 @@ export function prepareScores(options: DecisionServiceOptions, store: PartitionP
   // only, nothing is prepared and the decision builds its view once, after the await.
   let view: CustomerView | undefined;
   const viewNow = () => (view ??= customerViewOf(options, store, request));
-  return source.prepare(request.customerId, (name) => viewNow().features(name), request.nowMs, (purpose) => viewNow().allowed(purpose));
+  const revisionOf = () => {
+    const profile = viewNow().profile;
+    return profileRevisionOf(profile ? profileAttributes(profile) : null);
+  };
+  return source.prepare(request.customerId, (name) => viewNow().features(name), request.nowMs, (purpose) => viewNow().allowed(purpose), undefined, revisionOf);
 }
 
 /**

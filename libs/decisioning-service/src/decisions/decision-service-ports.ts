@@ -74,7 +74,15 @@ export const DEFAULT_DECISION_AUDIT_SETTINGS: DecisionAuditSettings = { mode: 's
  * scores and checks consent again at decision time. The scoring module's ModelScoreSource is one.
  */
 export interface PreparingScoreSource<Prepared = unknown> extends ScoreSource {
-  prepare(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean): Promise<Prepared> | null;
+  prepare(
+    customerId: string,
+    features: FeatureSource,
+    nowMs: number,
+    allowed: (purpose: string) => boolean,
+    models?: ReadonlySet<string>,
+    /** The customer's profile revision (see `scoresFor`), asked only if an asynchronous model serves them. */
+    revisionOf?: () => string,
+  ): Promise<Prepared> | null;
   scoresFor(
     customerId: string,
     features: FeatureSource,

@@ -1,7 +1,8 @@
 import type { DecisionOutcome } from '@kairos/decisioning';
-import type { ActionOutboxRepository, NewOutboxEntry } from '@kairos/persistence';
+import type { ActionOutboxRepository, NewOutboxEntry, OutboxEntry } from '@kairos/persistence';
 import type { ActionSink } from '../decision-sources';
 import type { ContactBook } from './contact-book';
+import type { EmitDispatch } from './outbox-dispatcher';
 import { NO_OUTBOX_FAULTS, type OutboxFaults } from './outbox-faults';
 
 export interface ActionOutboxSinkOptions {
@@ -11,8 +12,8 @@ export interface ActionOutboxSinkOptions {
   readonly channels: ReadonlySet<string>;
   readonly faults?: OutboxFaults;
   readonly clock?: () => number;
-  /** After commit (the dispatcher's nudge). */
-  readonly onCommitted?: (added: number) => void;
+  /** The dispatcher: it hands out the claim an emit's rows are written under and takes them over after the commit. */
+  readonly dispatch?: EmitDispatch;
 }
 
 /** The rows an outcome puts into the outbox: one per ranked action on an outbox channel. */
@@ -55,13 +56,16 @@ export class ActionOutboxSink implements ActionSink {
     const now = this.clock();
     const entries = outcomes.flatMap((outcome) => outboxEntriesOf(outcome, this.options.channels, now));
     if (entries.length === 0) return;
-    // The fault hook needs a transaction to roll back; without faults, PostgreSQL writes the emit in one statement.
-    const added = await this.options.repository.insertAll(entries, this.options.faults ? () => this.faults.at('before-commit') : undefined);
-    this.faults.at('after-commit');
-    // Only new rows are contacts: a replayed decision was counted when it was first emitted.
-    for (const entry of added) {
-      this.options.contacts.recordEntry({ ...entry, id: 0, status: 'pending', attempts: 0, nextAttemptAtMs: entry.notBeforeMs ?? now, lastError: null, publishedAtMs: null, publishedSeq: null, deliveredAtMs: null, openedAtMs: null, clickedAtMs: null, claimedBy: null, leaseUntilMs: null });
+    const claim = this.options.dispatch?.claimForEmit() ?? null;
+    let added: OutboxEntry[] = [];
+    try {
+      // The fault hook needs a transaction to roll back; without faults, PostgreSQL writes the emit in one statement.
+      added = await this.options.repository.insertAll(entries, this.options.faults ? () => this.faults.at('before-commit') : undefined, claim ?? undefined);
+      this.faults.at('after-commit');
+    } finally {
+      this.options.dispatch?.emitted(claim, added);
     }
-    this.options.onCommitted?.(added.length);
+    // Only new rows are contacts: a replayed decision was counted when it was first emitted.
+    for (const entry of added) this.options.contacts.recordEntry(entry);
   }
 }

@@ -59,7 +59,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   // A row of a channel no longer configured (catalog changed) stays visible in the feed rather than stuck.
   const publisherFor = (channel: string) => publishers.get(channel) ?? kafka ?? FEED_PUBLISHER;
   const dispatcher = new OutboxDispatcher({ ...options.dispatcher, repository: options.repository, publisherFor, faults, clock, onError: (error) => onError(error, 'dispatch') });
-  const sink = new ActionOutboxSink({ repository: options.repository, contacts, channels: new Set(options.channels), ...(options.faults ? { faults } : {}), clock, onCommitted: () => dispatcher.nudge() });
+  const sink = new ActionOutboxSink({ repository: options.repository, contacts, channels: new Set(options.channels), ...(options.faults ? { faults } : {}), clock, dispatch: dispatcher });
   const responses = new OutboxResponses(options.repository, contacts, (error) => onError(error, 'response'));
   return {
     sink,

@@ -1,7 +1,7 @@
 import { ActionOutboxRepository, type NewOutboxEntry, type OutboxEntry } from '@kairos/persistence';
 import { STORAGE_DIALECTS, useFreshDatabase } from '@kairos/testing';
 import type { ChannelPublisher } from './delivery/channel-publisher';
-import { OutboxDispatcher } from './outbox-dispatcher';
+import { DEFAULT_OUTBOX_LEASE_MS, OutboxDispatcher } from './outbox-dispatcher';
 import { messageIdOf } from './outbox-message';
 
 /**
@@ -117,6 +117,63 @@ describe.each(STORAGE_DIALECTS)('outbox claims on %s', (dialect) => {
     expect(rows.map((entry) => [entry.status, entry.claimedBy])).toEqual([
       ['published', null],
       ['published', null],
+    ]);
+  });
+  it('publishes an emit’s rows on the direct lane: written claimed, handed over after the commit, no pass claiming them', async () => {
+    const outbox = new ActionOutboxRepository(database.dataSource());
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const published: [string, string | null][] = [];
+    const publisher: ChannelPublisher = {
+      kind: 'kafka',
+      publish: async (entries: readonly OutboxEntry[]) => {
+        if (entries.some((entry) => entry.decisionId === 'direct-d-0')) await slow;
+        published.push(...entries.map((entry): [string, string | null] => [entry.decisionId, entry.claimedBy]));
+        return entries.map(() => null);
+      },
+    };
+    const until = async (decisionId: string) => {
+      const deadline = Date.now() + 5_000;
+      while (!published.some(([id]) => id === decisionId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    // An earlier life of this name died holding a row on its direct lane: the first pass of the next life takes it back.
+    await outbox.insertAll([{ ...row(0), decisionId: 'direct-leftover' }], undefined, { claimant: 'direct~d', leaseUntilMs: now + 60_000 });
+    const lanes = new OutboxDispatcher({ repository: outbox, publisherFor: () => publisher, clock: () => now, pollMs: 60_000, claimant: 'direct' });
+    expect(lanes.claimForEmit()).toBeNull();
+    lanes.start();
+    await lanes.whenRecovered();
+    await until('direct-leftover');
+
+    const claim = lanes.claimForEmit();
+    expect(claim).toEqual({ claimant: 'direct~d', leaseUntilMs: now + DEFAULT_OUTBOX_LEASE_MS });
+    expect(lanes.claimForEmit()).toBeNull();
+    const deferred = { ...row(1), decisionId: 'direct-deferred', notBeforeMs: now + 3_600_000 };
+    const written = await outbox.insertAll([{ ...row(1), decisionId: 'direct-d-0' }, deferred], undefined, claim!);
+    // Only the row due now is claimed; the deferred one waits unclaimed for the pass that finds it due.
+    expect(written.map((entry) => [entry.decisionId, entry.claimedBy])).toEqual([
+      ['direct-d-0', 'direct~d'],
+      ['direct-deferred', null],
+    ]);
+    lanes.emitted(claim, written);
+    // While the direct lane waits for the slow channel, the next emit gets no claim: written unclaimed, a pass takes it.
+    expect(lanes.claimForEmit()).toBeNull();
+    lanes.emitted(null, await outbox.insertAll([{ ...row(2), decisionId: 'direct-d-1' }]));
+    await until('direct-d-1');
+    release();
+    await lanes.stop();
+
+    // The second emit went by a pass: the polling lane, or the overtaking one if the first pass was still marking.
+    expect(published).toEqual([
+      ['direct-leftover', 'direct'],
+      ['direct-d-1', expect.stringMatching(/^direct(~1)?$/)],
+      ['direct-d-0', 'direct~d'],
+    ]);
+    const rows = (await outbox.createdSince(0, 1_000)).filter((entry) => entry.decisionId.startsWith('direct-'));
+    expect(rows.map((entry) => [entry.decisionId, entry.status, entry.claimedBy])).toEqual([
+      ['direct-leftover', 'published', null],
+      ['direct-d-0', 'published', null],
+      ['direct-deferred', 'pending', null],
+      ['direct-d-1', 'published', null],
     ]);
   });
 });

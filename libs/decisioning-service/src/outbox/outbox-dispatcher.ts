@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ActionOutboxRepository, OutboxEntry } from '@kairos/persistence';
+import type { ActionOutboxRepository, OutboxClaim, OutboxEntry } from '@kairos/persistence';
 import type { ChannelPublisher } from './delivery/channel-publisher';
 import { NO_OUTBOX_FAULTS, type OutboxFaults } from './outbox-faults';
 
@@ -68,30 +68,45 @@ export const DEFAULT_OUTBOX_LEASE_MS = 30_000;
  * marks them published. A crash after publishing and before marking publishes again once the claim is free again
  * (at least once); a failure backs the row off exponentially without holding up the rows behind it.
  *
- * A row emitted while a pass is publishing need not wait for that pass (its claim, the channel's round trip, the
- * marking) to end: a second lane, claiming under a name of its own, takes it at once. The lanes never take each
- * other's rows, as two dispatchers never do.
+ * Lanes, each claiming under a name of its own (they never take each other's rows, as two dispatchers never do):
+ * - the direct lane: an emit writes its rows already claimed (`claimForEmit`) and hands them over after the commit
+ *   (`emitted`), so they go out without a pass having to find and claim them;
+ * - a row emitted while the direct lane is busy nudges a pass, and a row nudged while a pass is publishing need not
+ *   wait for that pass (its claim, the channel's round trip, the marking) to end: the overtaking lane takes it.
  */
-export class OutboxDispatcher {
+export class OutboxDispatcher implements EmitDispatch {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | null = null;
   /** The second lane's drain, started by a nudge while the first lane is busy. */
   private overtaking: Promise<unknown> | null = null;
+  /** The direct lane's publish of an emit's rows; `directReserved` from the claim on, so one emit at a time. */
+  private direct: Promise<unknown> | null = null;
+  private directReserved = false;
+  /** Whether this life already took back its lanes' leftover claims (the first pass does, see `recoverThenDrain`). */
+  private recovered = false;
+  private readonly recovery: { promise: Promise<void>; resolve: () => void };
   private again = false;
   private stopped = true;
   private readonly clock: () => number;
   private readonly faults: OutboxFaults;
   private readonly claimant: string;
   private readonly overtakingClaimant: string;
+  private readonly directClaimant: string;
   private lastDrain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: OutboxDispatcherOptions) {
     this.clock = options.clock ?? Date.now;
     this.faults = options.faults ?? NO_OUTBOX_FAULTS;
     this.claimant = options.claimant ?? `dispatcher-${process.pid}-${randomBytes(8).toString('hex')}`;
-    // Stable when the claimant is (a restarted process takes the second lane's claims back too), and never equal to it.
-    const lane = `${this.claimant.slice(0, 62)}~1`;
-    this.overtakingClaimant = lane === this.claimant ? `${this.claimant.slice(0, 62)}~2` : lane;
+    this.overtakingClaimant = laneClaimant(this.claimant, '1', '2');
+    this.directClaimant = laneClaimant(this.claimant, 'd', 'e');
+    let resolve = () => undefined as void;
+    this.recovery = { promise: new Promise<void>((done) => (resolve = done)), resolve };
+  }
+
+  /** Resolves once the first pass took back the lanes' leftover claims: from then on emits go out on the direct lane. */
+  whenRecovered(): Promise<void> {
+    return this.recovery.promise;
   }
 
   start(): void {
@@ -114,11 +129,44 @@ export class OutboxDispatcher {
     }
   }
 
+  /**
+   * For an emit about to be written: the claim to write its due rows under, so that they go out right after the
+   * commit. Null — the rows are then written unclaimed, for a pass — while the direct lane still publishes an earlier
+   * emit, before this life's first pass took back its leftover claims, or once stopped. A claim handed out is always
+   * given back through `emitted`.
+   */
+  claimForEmit(): OutboxClaim | null {
+    if (this.stopped || !this.recovered || this.directReserved) return null;
+    this.directReserved = true;
+    return { claimant: this.directClaimant, leaseUntilMs: this.clock() + (this.options.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS) };
+  }
+
+  /**
+   * After an emit, committed or not, with the rows it wrote: those under `claim` go out now on the direct lane, and
+   * a pass is nudged for the others. Rows claimed after `stop` stay claimed until the lease runs out, or until this
+   * name's next life takes them back.
+   */
+  emitted(claim: OutboxClaim | null, written: readonly OutboxEntry[]): void {
+    const claimed = claim ? written.filter((entry) => entry.claimedBy === claim.claimant) : [];
+    if (claimed.length < written.length) this.nudge();
+    if (!claim) return;
+    if (claimed.length === 0 || this.stopped) {
+      this.directReserved = false;
+      return;
+    }
+    this.direct = this.settle(claim.claimant, claimed, this.clock())
+      .catch((error: Error) => this.options.onError?.(error))
+      .finally(() => {
+        this.direct = null;
+        this.directReserved = false;
+      });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await Promise.all([this.running?.catch(() => undefined), this.overtaking]);
+    await Promise.all([this.running?.catch(() => undefined), this.overtaking, this.direct]);
   }
 
   /**
@@ -150,7 +198,7 @@ export class OutboxDispatcher {
   private async tick(): Promise<void> {
     this.timer = undefined;
     this.again = false;
-    this.running = this.drain();
+    this.running = this.recovered ? this.drain() : this.recoverThenDrain();
     try {
       await this.running;
     } catch (error) {
@@ -159,6 +207,17 @@ export class OutboxDispatcher {
       this.running = null;
     }
     this.schedule(this.again ? 0 : (this.options.pollMs ?? 500));
+  }
+
+  /**
+   * The first pass of a life: claims still held under the lanes' names were left by an earlier life of this name,
+   * which stopped before it settled them (the main name's own are taken back by every claim anyway).
+   */
+  private async recoverThenDrain(): Promise<number> {
+    await this.options.repository.releaseClaimsOf([this.overtakingClaimant, this.directClaimant]);
+    this.recovered = true;
+    this.recovery.resolve();
+    return this.drain();
   }
 
   /** The rows of a channel its capacity lets out now; the others wait for room or are dropped, as it says. */
@@ -192,8 +251,13 @@ export class OutboxDispatcher {
   private async pass(claimant: string): Promise<{ rows: number; count: number }> {
     const now = this.clock();
     const due = await this.options.repository.claimDue(claimant, now, this.options.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS, this.options.batchSize ?? 100);
+    return { rows: due.length, count: await this.settle(claimant, due, now) };
+  }
+
+  /** Publishes rows `claimant` holds; returns how many were marked published. */
+  private async settle(claimant: string, due: readonly OutboxEntry[], now: number): Promise<number> {
     try {
-      return { rows: due.length, count: await this.publishClaimed(due, now) };
+      return await this.publishClaimed(due, now);
     } catch (error) {
       // Rows this pass could not settle are due again at the next pass, not only when the lease runs out.
       await this.options.repository.release(
@@ -231,4 +295,16 @@ export class OutboxDispatcher {
     }
     return count;
   }
+}
+
+/** What an emit asks of the dispatcher: a claim to write its rows under, and the hand-over after the commit. */
+export interface EmitDispatch {
+  claimForEmit(): OutboxClaim | null;
+  emitted(claim: OutboxClaim | null, written: readonly OutboxEntry[]): void;
+}
+
+/** A lane's claimant: stable when the dispatcher's is (a restarted process finds its lanes' claims), ≤ 64 characters, never the dispatcher's own name. */
+function laneClaimant(claimant: string, lane: string, otherwise: string): string {
+  const name = `${claimant.slice(0, 62)}~${lane}`;
+  return name === claimant ? `${claimant.slice(0, 62)}~${otherwise}` : name;
 }

@@ -35,6 +35,8 @@ export interface ChannelCapacityWindowRow {
   channel: string;
   windowStartMs: number;
   used: number;
+  /** What the latest claim on the window was granted (read back by that claim's RETURNING). */
+  lastGranted: number;
   updatedAtMs: number;
 }
 
@@ -129,6 +131,7 @@ export function campaignsEntities(dialect: Dialect): EntitySchema[] {
         channel: { type: 'varchar', length: 32, primary: true },
         windowStartMs: { name: 'window_start_ms', ...int64, primary: true },
         used: { ...int64 },
+        lastGranted: { name: 'last_granted', ...int64, default: 0 },
         updatedAtMs: { name: 'updated_at_ms', ...int64 },
       },
     }),

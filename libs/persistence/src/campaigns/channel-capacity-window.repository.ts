@@ -1,4 +1,5 @@
 import { DataSource, In, LessThan } from 'typeorm';
+import { quotedTable } from '../audit/audit-record-sql';
 import type { ChannelCapacityWindowRow } from './campaigns-tables.entity';
 
 /** One window of one channel to read or claim from. */
@@ -9,23 +10,21 @@ export interface CapacityWindowKey {
 
 /**
  * The cluster-wide channel budgets: one row per (channel, window). `claim` takes up to `wanted` slots of a window
- * atomically — the row is created if missing, then locked (PostgreSQL `FOR UPDATE`; SQLite has one writer) while
- * the grant is computed and written — so processes claiming at once never hand out more than the capacity.
+ * atomically, so processes claiming at once never hand out more than the capacity.
  */
 export class ChannelCapacityWindowRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly claimSql: PositionalStatement;
+
+  constructor(private readonly dataSource: DataSource) {
+    const dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    this.claimSql = claimStatement(dialect, quotedTable(dataSource.getMetadata('ChannelCapacityWindow').tablePath));
+  }
 
   /** Grants min(wanted, capacity − used) slots; returns the grant and the window's use after it. */
   async claim(key: CapacityWindowKey, capacity: number, wanted: number, nowMs: number): Promise<{ granted: number; used: number }> {
-    const postgres = this.dataSource.options.type === 'postgres';
-    return this.dataSource.transaction(async (manager) => {
-      await manager.createQueryBuilder().insert().into('ChannelCapacityWindow').values({ channel: key.channel, windowStartMs: key.windowStartMs, used: 0, updatedAtMs: nowMs }).orIgnore().execute();
-      const query = manager.getRepository<ChannelCapacityWindowRow>('ChannelCapacityWindow').createQueryBuilder('w').where('w.channel = :channel AND w.windowStartMs = :start', { channel: key.channel, start: key.windowStartMs });
-      const row = await (postgres ? query.setLock('pessimistic_write') : query).getOneOrFail();
-      const granted = Math.max(0, Math.min(wanted, capacity - row.used));
-      if (granted > 0) await manager.getRepository<ChannelCapacityWindowRow>('ChannelCapacityWindow').update({ channel: key.channel, windowStartMs: key.windowStartMs }, { used: row.used + granted, updatedAtMs: nowMs });
-      return { granted, used: row.used + granted };
-    });
+    const values = [key.channel, key.windowStartMs, Math.max(0, wanted), Math.max(0, capacity), nowMs];
+    const [row] = (await this.dataSource.query(this.claimSql.sql, this.claimSql.parameterOrder.map((n) => values[n - 1]))) as { used: number | string; granted: number | string }[];
+    return { granted: Number(row!.granted), used: Number(row!.used) };
   }
 
   /** Use of the given windows (0 where no process claimed yet). */
@@ -42,4 +41,31 @@ export class ChannelCapacityWindowRepository {
     const result = await this.dataSource.getRepository<ChannelCapacityWindowRow>('ChannelCapacityWindow').delete({ windowStartMs: LessThan(beforeMs) });
     return result.affected ?? 0;
   }
+}
+
+/**
+ * A claim as ONE upsert (it sits on the path from a trigger fire to its action, once per channel and dispatch):
+ * the window's row is created or updated under the row lock the statement itself takes, the grant is computed from
+ * the use before it — every SET expression reads the row as it was — and kept in `last_granted`, which RETURNING
+ * hands back. Parameters: channel, window start, wanted, capacity, now.
+ */
+function claimStatement(dialect: 'postgres' | 'sqlite', table: string): PositionalStatement {
+  // SQLite's driver binds plain `?` in order: each use of a parameter there is a value of its own.
+  const parameterOrder: number[] = [];
+  const p = (n: number) => (dialect === 'postgres' ? `$${n}` : (parameterOrder.push(n), '?'));
+  const number = (column: string) => (dialect === 'postgres' ? `${column}::float8` : column);
+  // SQLite's scalar MIN and MAX of several arguments are PostgreSQL's LEAST and GREATEST.
+  const [least, greatest] = dialect === 'postgres' ? ['LEAST', 'GREATEST'] : ['MIN', 'MAX'];
+  const grant = (used: string) => `${least}(${p(3)}, ${greatest}(0, ${p(4)} - ${used}))`;
+  const sql = `INSERT INTO ${table} AS w (channel, window_start_ms, used, last_granted, updated_at_ms)
+    VALUES (${p(1)}, ${p(2)}, ${grant('0')}, ${grant('0')}, ${p(5)})
+    ON CONFLICT (channel, window_start_ms) DO UPDATE SET used = w.used + ${grant('w.used')}, last_granted = ${grant('w.used')}, updated_at_ms = ${p(5)}
+    RETURNING ${number('used')} AS used, ${number('last_granted')} AS granted`;
+  return { sql, parameterOrder: dialect === 'postgres' ? [1, 2, 3, 4, 5] : parameterOrder };
+}
+
+/** SQL with the 1-based numbers of the values it binds, in binding order. */
+interface PositionalStatement {
+  readonly sql: string;
+  readonly parameterOrder: readonly number[];
 }

@@ -12,6 +12,12 @@ export type NewOutboxEntry = Omit<
 
 export type OutboxEntry = Readonly<ActionOutboxRow>;
 
+/** A dispatcher's claim that rows are written under: nobody else publishes them until the lease ends. */
+export interface OutboxClaim {
+  readonly claimant: string;
+  readonly leaseUntilMs: number;
+}
+
 /** A row no longer claimed by anyone (set on every change that ends or postpones an attempt). */
 const UNCLAIMED = { claimedBy: null, leaseUntilMs: null } as const;
 
@@ -27,9 +33,14 @@ const RESPONSE_COLUMN: Readonly<Record<OutboxResponse, 'deliveredAtMs' | 'opened
 /** Rows per INSERT statement. */
 const INSERT_CHUNK = 200;
 
-/** A new entry as its pending row: due at its creation, or at its not-before time (deferred). */
-function pendingRowOf({ notBeforeMs, ...entry }: NewOutboxEntry) {
-  return { ...entry, status: 'pending' as const, attempts: 0, nextAttemptAtMs: Math.max(entry.createdAtMs, notBeforeMs ?? 0) };
+/**
+ * A new entry as its pending row: due at its creation, or at its not-before time (deferred). A row due at once is
+ * written under `claim` when there is one; a deferred row is left for the pass that finds it due.
+ */
+function pendingRowOf({ notBeforeMs, ...entry }: NewOutboxEntry, claim: OutboxClaim | undefined) {
+  const nextAttemptAtMs = Math.max(entry.createdAtMs, notBeforeMs ?? 0);
+  const claimed = claim && nextAttemptAtMs === entry.createdAtMs ? { claimedBy: claim.claimant, leaseUntilMs: claim.leaseUntilMs } : {};
+  return { ...entry, status: 'pending' as const, attempts: 0, nextAttemptAtMs, ...claimed };
 }
 
 /** Attempts to number a batch into the feed before a concurrent dispatcher's numbering is taken as a fault. */
@@ -61,22 +72,25 @@ export class ActionOutboxRepository {
 
   /**
    * Writes every entry in one transaction; resolves after commit. `beforeCommit` runs inside the transaction after
-   * the inserts (fault injection in tests: throwing from it rolls everything back). Returns the entries that were
-   * new (not already stored by an earlier emit of the same decision).
+   * the inserts (fault injection in tests: throwing from it rolls everything back). Rows due at once are written
+   * under `claim` when given (the dispatcher then publishes them without claiming them first). Returns the rows that
+   * were new (not already stored by an earlier emit of the same decision), as stored, in the entries' order.
    */
-  async insertAll(entries: readonly NewOutboxEntry[], beforeCommit?: () => void | Promise<void>): Promise<NewOutboxEntry[]> {
+  async insertAll(entries: readonly NewOutboxEntry[], beforeCommit?: () => void | Promise<void>, claim?: OutboxClaim): Promise<OutboxEntry[]> {
     if (entries.length === 0) return [];
-    if (this.dialect === 'postgres' && beforeCommit === undefined && entries.length <= INSERT_CHUNK) return this.insertInOneStatement(entries);
+    if (this.dialect === 'postgres' && beforeCommit === undefined && entries.length <= INSERT_CHUNK) return this.insertInOneStatement(entries, claim);
     return this.dataSource.transaction(async (manager) => {
       const known = await this.storedKeys(manager, entries);
       const fresh = entries.filter((entry) => !known.has(keyOf(entry)));
-      const values = fresh.map(pendingRowOf);
+      const values = fresh.map((entry) => pendingRowOf(entry, claim));
       for (let i = 0; i < values.length; i += INSERT_CHUNK) {
         // orIgnore: a concurrent emit of the same decision (another process) makes these no-ops instead of errors.
         await manager.createQueryBuilder().insert().into('ActionOutbox').values(values.slice(i, i + INSERT_CHUNK)).orIgnore().execute();
       }
       await beforeCommit?.();
-      return fresh;
+      if (fresh.length === 0) return [];
+      const stored = await manager.getRepository<ActionOutboxRow>('ActionOutbox').find({ where: { decisionId: In([...new Set(fresh.map((entry) => entry.decisionId))]) } });
+      return inEntryOrder(fresh, stored);
     });
   }
 
@@ -85,17 +99,19 @@ export class ActionOutboxRepository {
    * RETURNING instead of a lookup first — one round trip where BEGIN, SELECT, INSERT and COMMIT took four, on the
    * path from a trigger fire to its action.
    */
-  private async insertInOneStatement(entries: readonly NewOutboxEntry[]): Promise<NewOutboxEntry[]> {
+  private async insertInOneStatement(entries: readonly NewOutboxEntry[], claim: OutboxClaim | undefined): Promise<OutboxEntry[]> {
     const result = await this.dataSource
       .createQueryBuilder()
       .insert()
       .into('ActionOutbox')
-      .values(entries.map(pendingRowOf))
+      .values(entries.map((entry) => pendingRowOf(entry, claim)))
       .orIgnore()
-      .returning('decision_id, action_id')
+      .returning('*')
       .execute();
-    const inserted = new Set((result.raw as { decision_id: string; action_id: string }[]).map((row) => keyOf({ decisionId: row.decision_id, actionId: row.action_id })));
-    return entries.filter((entry) => inserted.has(keyOf(entry)));
+    return inEntryOrder(
+      entries,
+      (result.raw as Record<string, unknown>[]).map((raw) => this.entryOf(raw)),
+    );
   }
 
   /** Pending rows whose next attempt is due, oldest first, claimed or not. */
@@ -125,6 +141,15 @@ export class ActionOutboxRepository {
   async release(ids: readonly number[], claimant: string): Promise<void> {
     if (ids.length === 0) return;
     await this.rows.update({ id: In([...ids]), status: 'pending', claimedBy: claimant }, UNCLAIMED);
+  }
+
+  /**
+   * Gives back every pending row held under these names: at a dispatcher's start, claims under its names are
+   * leftovers of a process that stopped before it settled them (a stable name takes them back at once).
+   */
+  async releaseClaimsOf(claimants: readonly string[]): Promise<void> {
+    if (claimants.length === 0) return;
+    await this.rows.update({ status: 'pending', claimedBy: In([...claimants]) }, UNCLAIMED);
   }
 
   /**
@@ -231,6 +256,12 @@ function publishStatement(dialect: 'postgres' | 'sqlite', table: string): string
     `UPDATE ${table} AS o SET status = 'published', published_at_ms = ${now}, published_seq = n.seq, last_error = NULL, claimed_by = NULL, lease_until_ms = NULL ` +
     `FROM (${numbered}) AS n WHERE o.id = n.id AND o.status = 'pending'`
   );
+}
+
+/** The stored rows of `entries` (those among `rows`), in the entries' order. */
+function inEntryOrder(entries: readonly NewOutboxEntry[], rows: readonly OutboxEntry[]): OutboxEntry[] {
+  const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+  return entries.flatMap((entry) => byKey.get(keyOf(entry)) ?? []);
 }
 
 function keyOf(entry: { decisionId: string; actionId: string }): string {

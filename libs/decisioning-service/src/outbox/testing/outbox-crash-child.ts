@@ -44,10 +44,16 @@ async function main(): Promise<void> {
     // killed one had claimed at once, rather than after the lease.
     dispatcher: { batchSize: 4, backoffMs: () => 0, claimant: `d6-chain-${chain}` },
   });
+  // Started, so that the emit's rows go out on the direct lane (claimed as they are written) once this life took back
+  // what a killed one left claimed under its lanes' names.
+  outbox.dispatcher.start();
+  await outbox.dispatcher.whenRecovered();
   if (run >= 0) {
     await outbox.sink.emit(crashTestOutcomes(chain, run));
     process.stdout.write('committed\n');
   }
+  // Stopping waits for the direct lane; the drain then delivers whatever is still pending.
+  await outbox.dispatcher.stop();
   await outbox.dispatcher.drain();
   await database.destroy();
 }
