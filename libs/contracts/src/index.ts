@@ -3,6 +3,7 @@ export * from './errors/validation-issue';
 export * from './events/event-catalog';
 export * from './events/event-envelope';
 export * from './events/event-validation';
+export * from './events/compiled-event-validation';
 export * from './events/field-rules';
 export * from './events/payment-card-number';
 export * from './events/product.schema';

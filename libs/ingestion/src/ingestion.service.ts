@@ -1,9 +1,8 @@
-import { CustomerEvent, customerEventOf, EventValidationPolicy, EventValidationResult, IncomingEvent, KairosError, validateIncomingEvent } from '@kairos/contracts';
+import { CompiledEventValidator, CustomerEvent, customerEventOf, EventValidationPolicy, EventValidationResult, IncomingEvent, KairosError, validateIncomingEvent } from '@kairos/contracts';
 import type { EventLog } from '@kairos/event-log';
 import type { KairosMetrics, Logger } from '@kairos/observability';
 import type { IdentityRepository } from '@kairos/persistence';
 import type { PersonalDataSealer } from '@kairos/privacy';
-import { CompiledEventValidator } from './compiled-event-validation';
 import { IdentityResolver } from './identity-resolver';
 import type { IngestionResult, RejectedEvent } from './ingestion-result';
 import { PersonalDataSealing } from './personal-data-sealing';

@@ -1,4 +1,4 @@
-import { EventValidationPolicy, EventValidationResult, IncomingEvent, formatPath, validateIncomingEvent } from '@kairos/contracts';
+import { CompiledEventValidator, DEFAULT_EVENT_VALIDATION_POLICY, EventValidationPolicy, EventValidationResult, IncomingEvent, formatPath } from '@kairos/contracts';
 import { personalFieldsOf, readField } from './personal-fields';
 import { isSealedValue } from './sealed-value';
 
@@ -8,13 +8,16 @@ import { isSealedValue } from './sealed-value';
  * The sealed content is checked when it is opened: it was validated in plaintext before it was sealed, and a
  * value that does not open is dropped. For readers of the log that validate records (the Kafka decoder).
  */
+/** Records of the log are mostly well-formed plaintext events: the compiled checks answer those without zod. */
+const validator = new CompiledEventValidator();
+
 export function validateStoredEvent(
   raw: unknown,
   nowMs: number,
   policy?: EventValidationPolicy,
   pathPrefix: readonly PropertyKey[] = [],
 ): EventValidationResult {
-  const result = validateIncomingEvent(raw, nowMs, policy, pathPrefix);
+  const result = validator.validate(raw, nowMs, policy ?? DEFAULT_EVENT_VALIDATION_POLICY, pathPrefix);
   if (result.ok) return result;
   const envelope = raw as { type?: unknown; data?: unknown; occurredAt?: unknown };
   const fields = typeof envelope.type === 'string' ? personalFieldsOf(envelope.type) : undefined;

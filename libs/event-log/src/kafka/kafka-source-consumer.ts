@@ -1,11 +1,11 @@
 import {
+  CompiledEventValidator,
   DEFAULT_EVENT_VALIDATION_POLICY,
   ERROR_CODES,
   EventValidationPolicy,
   IncomingEvent,
   KairosError,
   ValidationIssue,
-  validateIncomingEvent,
 } from '@kairos/contracts';
 import { Admin, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { retryWhileActive } from './consumer-retry';
@@ -53,6 +53,7 @@ export class KafkaSourceConsumer {
   private readonly logger: KafkaLogger;
   private readonly clock: () => number;
   private counters = { ingestedEvents: 0, deadLettered: 0 };
+  private readonly validator = new CompiledEventValidator();
   private stopRequested = false;
   private stopping: Promise<void> | null = null;
 
@@ -145,7 +146,7 @@ export class KafkaSourceConsumer {
     const body = parsed.value;
     const isBatch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
     if (!isBatch) {
-      const result = validateIncomingEvent(body, nowMs, this.policy());
+      const result = this.validator.validate(body, nowMs, this.policy(), []);
       return result.ok ? { ok: true, value: [result.event] } : { ok: false, reason: `invalid_event: ${describeIssues(result.issues)}` };
     }
     const { events, ...rest } = body as { events: unknown };
@@ -154,7 +155,7 @@ export class KafkaSourceConsumer {
     const valid: IncomingEvent[] = [];
     const issues: ValidationIssue[] = [];
     for (let i = 0; i < events.length; i++) {
-      const result = validateIncomingEvent(events[i], nowMs, this.policy(), ['events', i]);
+      const result = this.validator.validate(events[i], nowMs, this.policy(), ['events', i]);
       if (result.ok) valid.push(result.event);
       else issues.push(...result.issues);
     }

@@ -1,15 +1,7 @@
-import {
-  EVENT_TYPES,
-  EventType,
-  EventValidationPolicy,
-  EventValidationResult,
-  GOVERNANCE_EVENT_TYPES,
-  IncomingEvent,
-  eventDataSchemas,
-  eventEnvelopeSchema,
-  findPaymentCardNumber,
-  validateIncomingEvent,
-} from '@kairos/contracts';
+import { EVENT_TYPES, EventType, GOVERNANCE_EVENT_TYPES, eventDataSchemas } from './event-catalog';
+import { IncomingEvent, eventEnvelopeSchema } from './event-envelope';
+import { EventValidationPolicy, EventValidationResult, validateIncomingEvent } from './event-validation';
+import { findPaymentCardNumber } from './payment-card-number';
 
 /**
  * A fast path in front of `validateIncomingEvent` for the common, valid event: checks compiled once from the

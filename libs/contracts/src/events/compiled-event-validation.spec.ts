@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { DEFAULT_EVENT_VALIDATION_POLICY, EVENT_TYPES, EventType, GOVERNANCE_EVENT_VALIDATION_POLICY, validateIncomingEvent } from '@kairos/contracts';
+import { EVENT_TYPES, EventType } from './event-catalog';
+import { DEFAULT_EVENT_VALIDATION_POLICY, GOVERNANCE_EVENT_VALIDATION_POLICY, validateIncomingEvent } from './event-validation';
 import { CompiledEventValidator } from './compiled-event-validation';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
