@@ -158,4 +158,32 @@ describe('ONNX models in decisions', () => {
     expect(new ModelScoreSource(retired).scoresFor('c-2', features, NOW, allowAll, undefined, prepared)).toEqual({});
     retired.stop();
   });
+
+  it('scores an ONNX version once per profile revision: later decisions at that revision reuse the cached scores', async () => {
+    const cachedSource = new ModelScoreSource(live);
+    const scoring = jest.spyOn([...live.all()][0]!.production!.scorer, 'score');
+    const decideAt = async (customerId: string, features: FeatureSource, revision: string, revisionAtDecision = revision) => {
+      const prepared = await cachedSource.prepare(customerId, features, NOW, allowAll, undefined, () => revision);
+      return cachedSource.scoresFor(customerId, features, NOW, allowAll, undefined, prepared, revisionAtDecision)['propensity-credit-card']?.score;
+    };
+    try {
+      expect(await decideAt('c-3', featuresOf(4, 1), '7@70')).toBeCloseTo(byHand(4, 1), 6);
+      // Same revision: the ONNX session is not called again, and the decision gets the same score.
+      expect(await decideAt('c-3', featuresOf(4, 1), '7@70')).toBeCloseTo(byHand(4, 1), 6);
+      expect(scoring).toHaveBeenCalledTimes(1);
+      // A new event (revision 8@75) makes the customer's scores stale: scored again, on the new features.
+      expect(await decideAt('c-3', featuresOf(5, 1), '8@75')).toBeCloseTo(byHand(5, 1), 6);
+      expect(scoring).toHaveBeenCalledTimes(2);
+      // An event arrived between prepare and the decision: the score is used once, but not kept for the newer revision.
+      expect(await decideAt('c-4', featuresOf(1, 0), '1@10', '2@11')).toBeCloseTo(byHand(1, 0), 6);
+      expect(await decideAt('c-4', featuresOf(1, 0), '2@11')).toBeCloseTo(byHand(1, 0), 6);
+      expect(scoring).toHaveBeenCalledTimes(4);
+      // An objection empties the customer's cache: consent is asked before the cache, every time.
+      expect(cachedSource.scoresFor('c-3', featuresOf(5, 1), NOW, (purpose) => purpose !== 'ai_personalization', undefined, null, '8@75')).toEqual({});
+      expect(await decideAt('c-3', featuresOf(5, 1), '8@75')).toBeCloseTo(byHand(5, 1), 6);
+      expect(scoring).toHaveBeenCalledTimes(5);
+    } finally {
+      scoring.mockRestore();
+    }
+  });
 });

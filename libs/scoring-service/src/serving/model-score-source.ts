@@ -20,7 +20,13 @@ interface PreparedScore {
  * refresh in between (another version now serving) leaves that model unscored rather than scored by the old one.
  */
 export class PreparedScores {
-  constructor(readonly byVersion: ReadonlyMap<LiveVersion, PreparedScore>) {}
+  constructor(
+    readonly byVersion: ReadonlyMap<LiveVersion, PreparedScore>,
+    /** Versions not scored again: their scores of the customer's profile revision `revision` were still cached. */
+    readonly cached: ReadonlyMap<LiveVersion, VersionScores> = new Map(),
+    /** The profile revision these scores were computed (or found) for; undefined when the caller gave none. */
+    readonly revision?: string,
+  ) {}
 }
 
 /**
@@ -34,9 +40,9 @@ export class PreparedScores {
  * `scoresFor` then uses those results, gated by consent again at decision time. Callers that do not prepare (the
  * trigger path's rescoring) get the synchronous versions only.
  *
- * A caller that passes the customer's profile `revision` (the decision path) gets synchronous scores from the
- * `CustomerScoreCache` while that revision and the serving version are unchanged (bounded in age); consent is
- * still asked first, every time.
+ * A caller that passes the customer's profile `revision` (the decision path) gets scores from the
+ * `CustomerScoreCache` while that revision and the serving version are unchanged (bounded in age) — ONNX versions are
+ * then not scored again in `prepare` either; consent is still asked first, every time.
  */
 export class ModelScoreSource {
   constructor(
@@ -48,22 +54,35 @@ export class ModelScoreSource {
    * Scores the asynchronous serving versions the customer allows; null (nothing to await) when none is live, so a
    * deployment of TF.js models only never pays for it.
    */
-  prepare(customerId: string, features: FeatureSource, nowMs: number, allowed: (purpose: string) => boolean, models?: ReadonlySet<string>): Promise<PreparedScores> | null {
+  prepare(
+    customerId: string,
+    features: FeatureSource,
+    nowMs: number,
+    allowed: (purpose: string) => boolean,
+    models?: ReadonlySet<string>,
+    /** The customer's profile revision, asked only when an asynchronous version serves them. */
+    revisionOf?: () => string,
+  ): Promise<PreparedScores> | null {
     const pending: Promise<readonly [LiveVersion, ScoreResult]>[] = [];
+    const cached = new Map<LiveVersion, VersionScores>();
+    let revision: string | undefined;
     for (const model of this.live.all()) {
       // Synchronous versions first: a deployment without asynchronous ones asks nothing of the customer here.
       if (model.production?.scorer.synchronous !== false && model.canary?.scorer.synchronous !== false) continue;
       const serving = servingVersion(model, customerId, allowed, models);
       if (!serving || serving.scorer.synchronous) continue;
-      pending.push(serving.scorer.score(scoreRequest(serving.scorer, customerId, features, nowMs)).then((result) => [serving, result] as const));
+      revision ??= revisionOf?.();
+      const known = revision === undefined ? undefined : this.cache.get(customerId, revision, serving, nowMs);
+      if (known !== undefined) cached.set(serving, known);
+      else pending.push(serving.scorer.score(scoreRequest(serving.scorer, customerId, features, nowMs)).then((result) => [serving, result] as const));
     }
-    if (pending.length === 0) return null;
+    if (pending.length === 0 && cached.size === 0) return null;
     return Promise.all(pending).then((results) => {
       const byVersion = new Map<LiveVersion, PreparedScore>();
       for (const [version, result] of results) {
         if (result.status === 'scored') byVersion.set(version, { result, attributions: topAttributions(result) });
       }
-      return new PreparedScores(byVersion);
+      return new PreparedScores(byVersion, cached, revision);
     });
   }
 
@@ -95,9 +114,12 @@ export class ModelScoreSource {
       }
       if (!serving.scorer.synchronous) {
         const ready = prepared?.byVersion.get(serving);
-        if (!ready) continue;
+        const versionScores = ready ? scoresOf(serving, ready.result, (output) => ready.attributions[output] ?? []) : prepared?.cached.get(serving);
+        if (!versionScores) continue;
         serving.stats.served.decision++;
-        for (const [key, score] of scoresOf(serving, ready.result, (output) => ready.attributions[output] ?? [])) scores[key] = score;
+        for (const [key, score] of versionScores) scores[key] = score;
+        // Kept only when no event reached the customer between prepare and now: the scores are of this revision.
+        if (ready && revision !== undefined && prepared?.revision === revision) this.cache.set(customerId, revision, serving, nowMs, versionScores);
         continue;
       }
       const request = scoreRequest(serving.scorer, customerId, features, nowMs);
