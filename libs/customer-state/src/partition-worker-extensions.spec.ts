@@ -107,6 +107,36 @@ describe('PartitionWorker extensions', () => {
     expect(extension.counts.get(0)).toBe(3);
   });
 
+  it('forgets dormant customers in the store and every extension, under the partition lock, and snapshots without them', async () => {
+    const { worker, saved } = inMemoryWorker();
+    const forgotten: [number, readonly string[]][] = [];
+    const forgetful: PartitionStateExtension = {
+      name: 'forgetful',
+      restore: () => undefined,
+      capture: () => new Uint8Array(),
+      release: () => undefined,
+      forgetCustomers: (partition, ids) => void forgotten.push([partition, [...ids]]),
+    };
+    worker.addStateExtension(forgetful);
+    await worker.onAssigned([0]);
+    await worker.onRecords(0, [record(0, 'old-1'), record(1, 'old-2'), record(5, 'recent')]);
+    const before = saved.length;
+
+    // A batch holding the partition's lock is folded first: its customer is no longer dormant when the pass runs.
+    const gate = deferred();
+    worker.onApplied(async () => gate.promise);
+    const batch = worker.onRecords(0, [record(6, 'old-2')]);
+    const pass = worker.forgetDormantCustomers(3_000);
+    gate.resolve();
+    await batch;
+    await expect(pass).resolves.toEqual({ partitions: 1, forgotten: 1, heldForConsent: 0 });
+
+    expect(worker.store(0)!.customerIds().sort()).toEqual(['old-2', 'recent']);
+    expect(forgotten).toEqual([[0, ['old-1']]]);
+    expect(saved.length).toBeGreaterThan(before);
+    await expect(worker.forgetDormantCustomers(3_000)).resolves.toEqual({ partitions: 1, forgotten: 0, heldForConsent: 0 });
+  });
+
   it('restores a snapshot written before extensions existed, with fresh extension state', async () => {
     const { worker: before, saved } = inMemoryWorker();
     await before.onAssigned([0]);

@@ -3,7 +3,7 @@ import type { LogConsumer, PartitionConsumerHandler } from '@kairos/event-log';
 import type { KairosMetrics, Logger } from '@kairos/observability';
 import type { PartitionSnapshotRepository } from '@kairos/persistence';
 import type { PersonalDataOpener } from '@kairos/privacy';
-import { FeatureRegistry, PartitionProfileStore, SnapshotCorruptError, SnapshotIncompatibleError, decodeSnapshot, encodeSnapshot } from '@kairos/profile';
+import { FeatureRegistry, PartitionProfileStore, SnapshotCorruptError, SnapshotIncompatibleError, decodeSnapshot, dormantProfiles, encodeSnapshot } from '@kairos/profile';
 import { createHash } from 'node:crypto';
 import { AppliedOffsets } from './applied-offsets';
 import { decodePartitionSnapshot, encodePartitionSnapshot } from './partition-snapshot-envelope';
@@ -37,6 +37,15 @@ export interface PartitionWorkerOptions {
   readonly tickEveryMs?: number;
 }
 
+/** What `forgetDormantCustomers` did, in counts only. */
+export interface DormantCustomersOutcome {
+  /** Owned partitions that were looked at. */
+  readonly partitions: number;
+  readonly forgotten: number;
+  /** Dormant, but kept: a withdrawal, refusal or objection in force lives in the profile (see dormantProfiles). */
+  readonly heldForConsent: number;
+}
+
 /** Removes a partition's snapshots taken before `offset` (implemented by ErasureRepository in @kairos/persistence). */
 export interface ErasedSnapshotPurge {
   deleteSnapshotsBefore(partition: number, offset: number): Promise<number>;
@@ -49,8 +58,8 @@ interface OwnedPartition {
   /** Applying a batch (with its listeners), a tick and capturing a snapshot exclude each other. */
   readonly lock: PartitionLock;
   appliedSinceSnapshot: number;
-  /** A tick changed extension state since the last snapshot (nothing was applied, but the state moved). */
-  tickedSinceSnapshot: boolean;
+  /** A tick or a retention pass changed state since the last snapshot (nothing was applied, but the state moved). */
+  changedWithoutEventsSinceSnapshot: boolean;
   snapshotting: Promise<void> | null;
   /** Offset of the latest applied `customer_erased` whose older snapshots are not deleted yet, or -1. */
   purgeSnapshotsBefore: number;
@@ -95,6 +104,11 @@ export interface PartitionStateExtension {
   capture(partition: number): Uint8Array;
   /** The partition was revoked (after its final snapshot): drop its state. */
   release(partition: number): void;
+  /**
+   * The retention job forgot these customers of the partition (dormant profiles): drop everything kept per customer
+   * (counts, timers, cooldowns, indexes). Called under the partition's lock, right after the profiles went.
+   */
+  forgetCustomers?(partition: number, customerIds: readonly string[]): void;
   /**
    * Work the extension started for the partition's batches so far and finishes outside the worker's lock (trigger
    * fires settling in the background): a promise that resolves once it is done, or rejects when it failed (it is
@@ -178,7 +192,7 @@ export class PartitionWorker implements PartitionConsumerHandler {
         recentIds,
         lock: new PartitionLock(),
         appliedSinceSnapshot: 0,
-        tickedSinceSnapshot: false,
+        changedWithoutEventsSinceSnapshot: false,
         snapshotting: null,
         purgeSnapshotsBefore: -1,
         settledOffset: store.lastAppliedOffset,
@@ -250,7 +264,7 @@ export class PartitionWorker implements PartitionConsumerHandler {
           await owned.lock
             .run(async () => {
               if (this.owned.get(partition) !== owned) return;
-              if ((await listener(partition, this.clock(), owned.store)) === true) owned.tickedSinceSnapshot = true;
+              if ((await listener(partition, this.clock(), owned.store)) === true) owned.changedWithoutEventsSinceSnapshot = true;
             })
             .catch((error: Error) => this.options.logger.warn({ partition, err: error.message }, 'partition tick failed; retrying at the next tick'));
         }
@@ -262,6 +276,40 @@ export class PartitionWorker implements PartitionConsumerHandler {
     } finally {
       this.ticking = null;
     }
+  }
+
+  /**
+   * Retention of profiles: in every partition this process owns, forgets the customers whose last event happened
+   * before `lastEventBeforeMs` (`dormantProfiles`), in the profile store and in every extension, then writes a
+   * snapshot without them. Runs under the partition's lock like a batch, so it cannot race an event of the customer:
+   * one folded before makes the customer active again, one folded after starts a fresh profile. A failed snapshot
+   * write is retried by the periodic snapshot (the partition stays marked changed).
+   */
+  async forgetDormantCustomers(lastEventBeforeMs: number): Promise<DormantCustomersOutcome> {
+    let partitions = 0;
+    let forgotten = 0;
+    let heldForConsent = 0;
+    for (const [partition, owned] of [...this.owned]) {
+      const dormant = await owned.lock.run(async () => {
+        if (this.owned.get(partition) !== owned) return null;
+        const found = dormantProfiles(owned.store, lastEventBeforeMs);
+        if (found.customerIds.length === 0) return found;
+        for (const customerId of found.customerIds) owned.store.forget(customerId);
+        for (const extension of this.extensions) extension.forgetCustomers?.(partition, found.customerIds);
+        owned.changedWithoutEventsSinceSnapshot = true;
+        return found;
+      });
+      if (dormant === null) continue;
+      partitions++;
+      forgotten += dormant.customerIds.length;
+      heldForConsent += dormant.heldForConsent;
+      if (dormant.customerIds.length === 0) continue;
+      await this.snapshot(partition, owned).catch((error: Error) => {
+        owned.changedWithoutEventsSinceSnapshot = true;
+        this.options.logger.warn({ partition, err: error.message }, 'snapshot after forgetting dormant customers failed; retrying at the next interval');
+      });
+    }
+    return { partitions, forgotten, heldForConsent };
   }
 
   store(partition: number): PartitionProfileStore | undefined {
@@ -331,7 +379,7 @@ export class PartitionWorker implements PartitionConsumerHandler {
 
   private async snapshotChanged(): Promise<void> {
     for (const [partition, owned] of this.owned) {
-      if (owned.appliedSinceSnapshot === 0 && !owned.tickedSinceSnapshot && owned.purgeSnapshotsBefore < 0) continue;
+      if (owned.appliedSinceSnapshot === 0 && !owned.changedWithoutEventsSinceSnapshot && owned.purgeSnapshotsBefore < 0) continue;
       await this.snapshot(partition, owned).catch((error: Error) =>
         this.options.logger.warn({ partition, err: error.message }, 'periodic snapshot failed; retrying at the next interval'),
       );
@@ -362,7 +410,7 @@ export class PartitionWorker implements PartitionConsumerHandler {
       const captured = await owned.lock.run(async () => {
         // Released meanwhile (revoked): its extensions' state may already be the next assignment's.
         if (this.owned.get(partition) !== owned) return null;
-        owned.tickedSinceSnapshot = false;
+        owned.changedWithoutEventsSinceSnapshot = false;
         return { offset: owned.store.lastAppliedOffset, applied: owned.appliedSinceSnapshot, data: this.capture(partition, owned) };
       });
       if (captured === null) return;

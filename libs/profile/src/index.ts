@@ -18,6 +18,8 @@ export type { ProfileRecord, StoreRecord } from './profile/profile-record';
 export { exportProfile, exportStore, storeDigest } from './profile/profile-record';
 export { copyProfile } from './profile/profile-copy';
 export { consentState } from './profile/profile-consent';
+export type { DormantProfiles } from './profile/dormant-profiles';
+export { dormantProfiles } from './profile/dormant-profiles';
 export type { SnapshotEncodeOptions, SnapshotHeader } from './snapshot/snapshot-codec';
 export { SNAPSHOT_FORMAT_VERSION, decodeSnapshot, encodeSnapshot, encodeSnapshotAsync, readSnapshotHeader } from './snapshot/snapshot-codec';
 export { SnapshotCorruptError, SnapshotIncompatibleError } from './snapshot/snapshot.errors';

@@ -21,7 +21,14 @@ import {
   type CustomerDataSource,
 } from '@kairos/governance';
 import type { Logger } from '@kairos/observability';
-import { ConsentLedgerRepository, RetentionSweepRepository, ReviewCaseRepository, SnapshotRetentionRepository } from '@kairos/persistence';
+import {
+  ConsentLedgerRepository,
+  ContentDraftRepository,
+  RetentionSweepRepository,
+  ReviewCaseRepository,
+  SnapshotRetentionRepository,
+  TriggerTraceRepository,
+} from '@kairos/persistence';
 import type { DataSource } from 'typeorm';
 import type { PrivacyParts } from './privacy-parts';
 
@@ -82,7 +89,16 @@ export function openGovernance(deps: GovernanceDependencies): GovernanceParts {
     audit,
     intervalMs: config.retentionEveryMs,
     logger: logger.child({ component: 'retention' }),
-    targets: kairosRetentionTargets({ log, sweep: new RetentionSweepRepository(database), snapshots: new SnapshotRetentionRepository(database), reviewCases }),
+    targets: kairosRetentionTargets({
+      log,
+      sweep: new RetentionSweepRepository(database),
+      snapshots: new SnapshotRetentionRepository(database),
+      reviewCases,
+      profiles: worker,
+      consentLedger: ledger,
+      contentDrafts: new ContentDraftRepository(database),
+      triggerTraces: new TriggerTraceRepository(database),
+    }),
   });
   return { purposes, consents, consentGate, erasure, exports, reviews, retention, addExportSource: (source) => sources.push(source) };
 }

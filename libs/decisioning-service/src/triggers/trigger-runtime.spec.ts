@@ -145,6 +145,23 @@ describe('TriggerRuntime in a partition worker', () => {
     expect(h.triggers.recentFires(0, 'c-2', h.now)).toEqual([]);
   });
 
+  it('drops the timers of a customer the retention job forgets as dormant, and keeps the others', async () => {
+    const h = new Harness();
+    await h.start();
+    await h.emit('c-1', 'product_opened', T0, opened('cc-1'));
+    await h.emit('c-2', 'product_opened', T0 + DAY, opened('cc-2'));
+    const pendingTimers = () => h.triggers.stats()[0].pendingTimers;
+    const timersOfBoth = pendingTimers();
+    expect(timersOfBoth).toBeGreaterThan(0);
+    // c-1's last event is before the cutoff, c-2's after it.
+    await expect(h.worker.forgetDormantCustomers(T0 + 1)).resolves.toEqual(expect.objectContaining({ forgotten: 1 }));
+    expect(pendingTimers()).toBe(timersOfBoth / 2);
+    h.now = T0 + 31 * DAY + 60_000;
+    await h.worker.runTicks();
+    expect(h.emits.map((o) => o.customerId)).toEqual(['c-2']);
+    expect(h.fires('credit-card-unused-30d').map((d) => d.subject)).toEqual(['c-2']);
+  });
+
   it('folds the next batch while a fire settles, and a revoke waits for the settle before its final snapshot', async () => {
     const h = new Harness();
     await h.start();

@@ -149,6 +149,12 @@ export class TriggerRuntime implements TriggerContextSource, PartitionStateExten
     this.metrics?.forgetPartition(partition);
   }
 
+  /** Dormant customers the retention job forgot: their counts, timers, birthdays, cooldowns and recent fires go too. */
+  forgetCustomers(partition: number, customerIds: readonly string[]): void {
+    const engine = this.partitions.get(partition)?.engine;
+    for (const customerId of customerIds) engine?.forget(customerId);
+  }
+
   /**
    * After the worker folded a batch: evaluate, then make every fire's effects durable in the background. The
    * worker goes on folding meanwhile (this partition's next batch, and in Kafka mode every other partition's, which

@@ -189,14 +189,7 @@ export class ConsentLedgerService implements OnApplicationBootstrap, OnApplicati
 
   async overview(customerId: string): Promise<ConsentOverview> {
     const entries = await this.options.ledger.ofCustomer(customerId);
-    let state = emptyConsentState();
-    for (const entry of entries) {
-      if (entry.logOffset === null) continue;
-      state =
-        entry.kind === 'objection'
-          ? evolveConsentState(state, { scope: entry.scope as 'direct_marketing', offset: entry.logOffset })
-          : evolveConsentState(state, { purpose: entry.purpose as ConsentPurpose, channel: entry.channel as ConsentChannel | null, status: entry.status as 'given', offset: entry.logOffset });
-    }
+    const state = consentStateOfLedger(entries);
     const consents = entries.filter((entry) => entry.kind === 'consent').map(historyEntryOf);
     const { erased: _erased, ...inForce } = state;
     return {
@@ -380,6 +373,19 @@ function auditDraftOf(entry: NewConsentLedgerEntry, placement: LogPlacement): Au
     reasons: [`consent_${entry.status}:${entry.purpose}:${entry.channel ?? 'any'}`],
     occurredAtMs: entry.capturedAtMs,
   };
+}
+
+/** The state in force as the ledger records it: the entries that reached the log, in log order. */
+export function consentStateOfLedger(entries: readonly ConsentLedgerEntry[]): ConsentState {
+  let state = emptyConsentState();
+  for (const entry of entries) {
+    if (entry.logOffset === null) continue;
+    state =
+      entry.kind === 'objection'
+        ? evolveConsentState(state, { scope: entry.scope as 'direct_marketing', offset: entry.logOffset })
+        : evolveConsentState(state, { purpose: entry.purpose as ConsentPurpose, channel: entry.channel as ConsentChannel | null, status: entry.status as 'given', offset: entry.logOffset });
+  }
+  return state;
 }
 
 function historyEntryOf(entry: ConsentLedgerEntry): ConsentHistoryEntry {

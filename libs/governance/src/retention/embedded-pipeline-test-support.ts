@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { PartitionWorker } from '@kairos/customer-state';
+import { PartitionStateExtension, PartitionWorker } from '@kairos/customer-state';
 import { EmbeddedEventLog, LogConsumer } from '@kairos/event-log';
 import { KairosMetrics, createLogger } from '@kairos/observability';
 import { PartitionSnapshotRepository } from '@kairos/persistence';
@@ -26,6 +26,8 @@ export async function startEmbeddedPipeline(options: {
   readonly partitions: number;
   readonly snapshotEveryEvents: number;
   readonly clock?: () => number;
+  /** Registered before the worker is assigned its partitions (trigger-like per-customer state). */
+  readonly extensions?: readonly PartitionStateExtension[];
 }): Promise<EmbeddedPipeline> {
   const dir = mkdtempSync(join(tmpdir(), 'kairos-pipeline-'));
   const log = await EmbeddedEventLog.open({ dataDir: dir, partitionCount: options.partitions, synchronous: 'normal' });
@@ -38,6 +40,7 @@ export async function startEmbeddedPipeline(options: {
     snapshotEveryMs: 3_600_000,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  for (const extension of options.extensions ?? []) worker.addStateExtension(extension);
   const consumer = await log.consume('pipeline-workers', worker);
   worker.attach(consumer);
   return {

@@ -5,5 +5,6 @@ export * from './retention-target';
 export * from './snapshot-retention.target';
 export * from './event-log-retention.target';
 export * from './table-retention.target';
+export * from './dormant-profile-retention.target';
 export * from './retention-targets';
 export * from './retention.job';

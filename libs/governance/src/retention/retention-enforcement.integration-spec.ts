@@ -9,19 +9,24 @@ import type { DataSource } from 'typeorm';
 import { CustomerEvent, partitionForCustomer } from '@kairos/contracts';
 import { EmbeddedEventLog, EventLog, KafkaEventLog } from '@kairos/event-log';
 import {
+  ConsentLedgerRepository,
+  ContentDraftRepository,
   EventIndexRepository,
   IdentityRepository,
   PartitionSnapshotRepository,
   RetentionSweepRepository,
   ReviewCaseRepository,
   SnapshotRetentionRepository,
+  TriggerTraceRepository,
 } from '@kairos/persistence';
+import { dormantProfiles } from '@kairos/profile';
 import { STORAGE_DIALECTS, ensureKafkaBroker, useFreshDatabase } from '@kairos/testing';
 import { RecordingAuditTrail } from './audit-trail-test-support';
 import { EmbeddedPipeline, startEmbeddedPipeline } from './embedded-pipeline-test-support';
 import { ManualClock } from './retention-clock';
 import { loadRetentionPolicyFile } from './retention-policy.loader';
 import { AUDIT_MINIMUM_DAYS, DAY_MS, RetentionCategory } from './retention-policy.schema';
+import { DormantCustomerForgetting } from './dormant-profile-retention.target';
 import { kairosRetentionTargets } from './retention-targets';
 import { RetentionJob, RetentionRunReport } from './retention.job';
 
@@ -40,6 +45,20 @@ const idleCustomers = customers.filter((c) => partitionForCustomer(c, PARTITIONS
 
 function login(id: string, customerId: string, receivedAtMs: number): CustomerEvent {
   return { id, type: 'login', customerId, occurredAt: new Date(receivedAtMs - 1000).toISOString(), occurredAtMs: receivedAtMs - 1000, receivedAtMs, source: 'web', data: { channel: 'web' } };
+}
+
+/** Every store of the job over one database; `profiles` is the partition worker, when the process has one. */
+function retentionTargets(dataSource: DataSource, log: EventLog, profiles?: DormantCustomerForgetting) {
+  return kairosRetentionTargets({
+    log,
+    sweep: new RetentionSweepRepository(dataSource),
+    snapshots: new SnapshotRetentionRepository(dataSource),
+    reviewCases: new ReviewCaseRepository(dataSource),
+    consentLedger: new ConsentLedgerRepository(dataSource),
+    contentDrafts: new ContentDraftRepository(dataSource),
+    triggerTraces: new TriggerTraceRepository(dataSource),
+    ...(profiles ? { profiles } : {}),
+  });
 }
 
 async function countBefore(dataSource: DataSource, entity: string, column: string, cutoffMs: number, extra = ''): Promise<number> {
@@ -66,13 +85,9 @@ describe.each(STORAGE_DIALECTS)('G5 retention, embedded log + %s', (dialect) => 
     const identities = new IdentityRepository(dataSource);
     const index = new EventIndexRepository(dataSource);
     const reviewCases = new ReviewCaseRepository(dataSource);
+    const traces = new TriggerTraceRepository(dataSource);
     const audit = new RecordingAuditTrail();
-    const job = new RetentionJob({
-      policy,
-      audit,
-      clock,
-      targets: kairosRetentionTargets({ log, sweep: new RetentionSweepRepository(dataSource), snapshots: new SnapshotRetentionRepository(dataSource), reviewCases }),
-    });
+    const job = new RetentionJob({ policy, audit, clock, targets: retentionTargets(dataSource, log, pipeline.worker) });
     // An open review case is never aged out: its window counts from a decision that has not been made.
     await reviewCases.insert({ ...decidedCase('open-0', T0), status: 'open', decidedBy: null, decidedAtMs: null, outcome: null });
 
@@ -90,6 +105,7 @@ describe.each(STORAGE_DIALECTS)('G5 retention, embedded log + %s', (dialect) => 
         Array.from({ length: 3 }, (_, i) => ({ event: { ...login(`parked-${wave}-${i}`, 'x', now), customerId: undefined }, ref: { kind: 'deviceId' as const, value: `dev-${wave}-${i}` } })),
       );
       await reviewCases.insert(decidedCase(`case-${wave}`, now));
+      await traces.append(events.slice(0, 2).map((e) => ({ eventId: e.id, partition: 0, stage: 'triggers_evaluated', at: null, detail: '{}', recordedAtMs: now })));
       seeded.push({ atMs: now, eventIds: events.map((e) => e.id) });
 
       const report = await job.runNow();
@@ -98,7 +114,7 @@ describe.each(STORAGE_DIALECTS)('G5 retention, embedded log + %s', (dialect) => 
     }
 
     // Every window of the policy was crossed at least once, and something was deleted under each.
-    for (const category of ['raw_events', 'parked_events', 'event_index', 'snapshots', 'review_cases'] as const) {
+    for (const category of ['raw_events', 'parked_events', 'event_index', 'trigger_traces', 'profiles', 'snapshots', 'review_cases'] as const) {
       expect(reports.at(-1)!.categories.find((c) => c.category === category)!.status).toBe('enforced');
       const deleted = reports.flatMap((r) => r.categories.filter((c) => c.category === category).flatMap((c) => c.stores.map((s) => s.deleted)));
       expect(deleted.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
@@ -123,6 +139,8 @@ describe.each(STORAGE_DIALECTS)('G5 retention, embedded log + %s', (dialect) => 
     await expect(countBefore(dataSource, 'ReviewCase', 'decidedAtMs', cutoff('review_cases'), "AND r.status = 'decided'")).resolves.toBe(0);
     const youngParked = seeded.filter((w) => w.atMs >= cutoff('parked_events')).length * 3;
     await expect(dataSource.getRepository('ParkedEvent').count()).resolves.toBe(youngParked);
+    await expect(countBefore(dataSource, 'TriggerTrace', 'recordedAtMs', cutoff('trigger_traces'))).resolves.toBe(0);
+    await expect(dataSource.getRepository('TriggerTrace').count()).resolves.toBe(seeded.filter((w) => w.atMs >= cutoff('trigger_traces')).length * 2);
     const youngCases = seeded.filter((w) => w.atMs >= cutoff('review_cases')).length;
     await expect(countBefore(dataSource, 'ReviewCase', 'decidedAtMs', Number.MAX_SAFE_INTEGER)).resolves.toBe(youngCases);
 
@@ -133,16 +151,23 @@ describe.each(STORAGE_DIALECTS)('G5 retention, embedded log + %s', (dialect) => 
       expect(old).toEqual(newestOfPartition);
     }
     if (now - T0 > windowMs('snapshots')) {
+      // The idle partition's first snapshot is its newest until its customers turn dormant: the worker then forgets
+      // them and rewrites the snapshot at the same offset without them.
+      const rewrittenAtMs = T0 + WAVES_AT_DAYS.find((days) => days * DAY_MS > windowMs('profiles'))! * DAY_MS;
       const idle = headers.filter((h) => h.partition === IDLE_PARTITION);
-      expect(idle).toEqual([expect.objectContaining({ createdAtMs: T0 })]);
+      expect(idle).toEqual([expect.objectContaining({ createdAtMs: now - T0 > windowMs('profiles') ? rewrittenAtMs : T0 })]);
     }
+    // Profiles: no customer whose last event is older than the window is left in any partition.
+    for (const partition of pipeline.worker.ownedPartitions()) {
+      expect(dormantProfiles(pipeline.worker.store(partition)!, cutoff('profiles')).customerIds).toEqual([]);
+    }
+    expect(pipeline.worker.store(IDLE_PARTITION)!.size).toBe(now - T0 > windowMs('profiles') ? 0 : idleCustomers.length);
   }
 
   it('holds back raw events a restore would need when the newest snapshot is corrupt, and lets them go once a valid one exists', async () => {
     const snapshots = new PartitionSnapshotRepository(dataSource);
     const retentionSnapshots = new SnapshotRetentionRepository(dataSource);
-    const targets = kairosRetentionTargets({ log, sweep: new RetentionSweepRepository(dataSource), snapshots: retentionSnapshots, reviewCases: new ReviewCaseRepository(dataSource) });
-    const job = new RetentionJob({ policy, audit: new RecordingAuditTrail(), clock, targets });
+    const job = new RetentionJob({ policy, audit: new RecordingAuditTrail(), clock, targets: retentionTargets(dataSource, log, pipeline.worker) });
     const customer = activeCustomers[0];
     const partition = partitionForCustomer(customer, PARTITIONS);
     const start = clock.now() + DAY_MS;
@@ -195,12 +220,7 @@ describe('G5 retention, Kafka topic against a real broker', () => {
       policy,
       audit: new RecordingAuditTrail(),
       clock,
-      targets: kairosRetentionTargets({
-        log,
-        sweep: new RetentionSweepRepository(dataSource),
-        snapshots: new SnapshotRetentionRepository(dataSource),
-        reviewCases: new ReviewCaseRepository(dataSource),
-      }),
+      targets: retentionTargets(dataSource, log),
     });
     await log.append(customers.map((c) => login(`k-old-${c}`, c, start)));
     clock.advance(windowMs('event_index') + DAY_MS);

@@ -5,6 +5,7 @@ export const RETENTION_CATEGORIES = [
   'raw_events',
   'parked_events',
   'event_index',
+  'trigger_traces',
   'profiles',
   'snapshots',
   'audit',

@@ -1,4 +1,4 @@
-import { DataSource, In, IsNull, Repository } from 'typeorm';
+import { DataSource, In, IsNull, Repository, SelectQueryBuilder } from 'typeorm';
 import { KairosError } from '@kairos/contracts';
 import type { ConsentLedgerRow } from './consent-tables.entity';
 
@@ -88,11 +88,67 @@ export class ConsentLedgerRepository {
     );
   }
 
+  /**
+   * Retention of consent evidence (`consent_records` in governance/retention.json). A consent entry stops applying
+   * when a later change of the same customer, purpose and channel scope reaches the log (withdrawal, refusal, or a
+   * new consent replacing it): the entry is deleted once such a successor was published before `cutoffMs`. Never
+   * deleted: the newest published entry of every scope (the state in force and its proof, whatever its status),
+   * entries not yet published or audited (the outbox still finishes them), and objections (they stay in force).
+   * Log order is `logOffset`, as `ofCustomer` and the profile fold read it. `heldBack` counts the entries in force
+   * that were recorded before the cutoff.
+   */
+  async deleteSupersededBefore(cutoffMs: number): Promise<{ readonly deleted: number; readonly heldBack: number }> {
+    let deleted = 0;
+    for (;;) {
+      const query = this.settledConsents();
+      const batch = await query
+        .andWhere(`EXISTS ${successorInLog(query, 'cutoffMs')}`, { cutoffMs })
+        .select('c.entryId')
+        .limit(SUPERSEDED_CHUNK)
+        .getMany();
+      if (batch.length === 0) break;
+      const result = await this.rows.delete({ entryId: In(batch.map((row) => row.entryId)) });
+      deleted += result.affected ?? batch.length;
+    }
+    const inForce = this.settledConsents();
+    const heldBack = await inForce
+      .andWhere('c.recordedAtMs < :cutoffMs', { cutoffMs })
+      .andWhere(`NOT EXISTS ${successorInLog(inForce)}`)
+      .getCount();
+    return { deleted, heldBack };
+  }
+
+  /** Consent entries in the log and audited: the ones whose retention counts. */
+  private settledConsents() {
+    return this.rows.createQueryBuilder('c').where("c.kind = 'consent'").andWhere('c.logOffset IS NOT NULL').andWhere('c.auditedAtMs IS NOT NULL');
+  }
+
   /** Deletes a customer's entries (erasure, once the retention of consent evidence allows it). */
   async forgetCustomer(customerId: string): Promise<number> {
     const result = await this.rows.delete({ customerId });
     return result.affected ?? 0;
   }
+}
+
+/** Entries deleted per statement by the retention pass. */
+const SUPERSEDED_CHUNK = 500;
+
+/**
+ * `EXISTS` subquery: a later change in the log of the same customer, purpose and channel scope as the entry `c` (no
+ * channel = any); with `publishedBeforeParam`, one that reached the log before that parameter.
+ */
+function successorInLog(outer: SelectQueryBuilder<ConsentLedgerRow>, publishedBeforeParam?: string): string {
+  const successor = outer
+    .subQuery()
+    .select('1')
+    .from('ConsentLedgerEntry', 's')
+    .where("s.kind = 'consent'")
+    .andWhere('s.customerId = c.customerId')
+    .andWhere('s.purpose = c.purpose')
+    .andWhere('(s.channel = c.channel OR (s.channel IS NULL AND c.channel IS NULL))')
+    .andWhere('s.logOffset > c.logOffset');
+  if (publishedBeforeParam) successor.andWhere(`s.publishedAtMs < :${publishedBeforeParam}`);
+  return successor.getQuery();
 }
 
 const UNPUBLISHED = { logPartition: null, logOffset: null, publishedAtMs: null, auditedAtMs: null } as const;

@@ -16,6 +16,18 @@ export type NewContentDraftEvent = Omit<StoredContentDraftEvent, 'sequence'>;
 /** The queue row of a draft (see ContentDraftRow). */
 export type ContentDraftSummary = Readonly<ContentDraftRow>;
 
+/** What one retention pass over the drafts did: counts only. */
+export interface AgedDraftsOutcome {
+  /** Drafts deleted with their whole journal. */
+  readonly deleted: number;
+  readonly journalEventsDeleted: number;
+  /** Unchanged since before the cutoff but approved at some point: kept with the decisions' audit records. */
+  readonly heldBack: number;
+}
+
+/** Drafts looked at per round of the retention pass. */
+const AGED_CHUNK = 200;
+
 export interface ContentQueueQuery {
   readonly statuses?: readonly string[];
   readonly channel?: string;
@@ -104,6 +116,56 @@ export class ContentDraftRepository {
   /** How many drafts and journal events are stored (for "nothing half-stored" checks and DSR exports). */
   async counts(): Promise<{ drafts: number; events: number }> {
     return { drafts: await this.drafts.count(), events: await this.events.count() };
+  }
+
+  /**
+   * Retention of drafts (`drafts` in governance/retention.json): deletes, journal and queue row, every draft that was
+   * never approved and has not changed since before `cutoffMs` — rejected ones and abandoned ones, whatever open
+   * state they were left in (draft, in review, changes requested). Only an approved revision can ever be served, and a
+   * decision's audit record names the draft, revision and hash it used, so a draft approved at any time (live,
+   * expired, retired, or rejected after a later edit) is kept with those records and counted as held back.
+   * Each draft goes in its own transaction, guarded by the version it was selected at: a change saved meanwhile
+   * (its append bumps the version) keeps the draft, and an append racing the delete fails with CONFLICT.
+   */
+  async deleteNeverApprovedUnchangedBefore(cutoffMs: number): Promise<AgedDraftsOutcome> {
+    let deleted = 0;
+    let journalEventsDeleted = 0;
+    let after: { updatedAtMs: number; draftId: string } | null = null;
+    for (;;) {
+      const query = this.agedDrafts(cutoffMs, 'never_approved').select(['d.draftId', 'd.updatedAtMs', 'd.version']);
+      if (after) {
+        const from = after;
+        query.andWhere(new Brackets((where) => where.where('d.updatedAtMs > :afterMs', { afterMs: from.updatedAtMs }).orWhere('(d.updatedAtMs = :afterMs AND d.draftId > :afterId)', { afterId: from.draftId })));
+      }
+      const batch = await query.orderBy('d.updatedAtMs', 'ASC').addOrderBy('d.draftId', 'ASC').limit(AGED_CHUNK).getMany();
+      for (const draft of batch) {
+        const events = await this.deleteDraftAt(draft.draftId, draft.version);
+        if (events === null) continue;
+        deleted++;
+        journalEventsDeleted += events;
+      }
+      if (batch.length < AGED_CHUNK) break;
+      after = batch[batch.length - 1];
+    }
+    const heldBack = await this.agedDrafts(cutoffMs, 'approved_once').getCount();
+    return { deleted, journalEventsDeleted, heldBack };
+  }
+
+  /** Drafts `d` unchanged since before the cutoff, split by whether their journal holds an approval. */
+  private agedDrafts(cutoffMs: number, approval: 'never_approved' | 'approved_once') {
+    const query = this.drafts.createQueryBuilder('d').where('d.updatedAtMs < :cutoffMs', { cutoffMs });
+    const approved = query.subQuery().select('1').from('ContentDraftEvent', 'e').where('e.draftId = d.draftId').andWhere("e.type = 'approved'").getQuery();
+    return query.andWhere(`${approval === 'never_approved' ? 'NOT ' : ''}EXISTS ${approved}`);
+  }
+
+  /** Deletes a draft if it is still at `version`; returns how many journal events went, or null when it changed. */
+  private async deleteDraftAt(draftId: string, version: number): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await manager.getRepository<ContentDraftRow>('ContentDraft').delete({ draftId, version });
+      if (row.affected !== 1) return null;
+      const events = await manager.getRepository<ContentDraftEventRow>('ContentDraftEvent').delete({ draftId });
+      return events.affected ?? 0;
+    });
   }
 
   async draftIdsOfCustomer(customerId: string): Promise<string[]> {

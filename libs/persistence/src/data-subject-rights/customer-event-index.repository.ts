@@ -4,7 +4,7 @@ import type { EventIndexRow } from '../entities/kairos-tables.entity';
 
 /**
  * A customer's event locations from the event-id index, so the Kafka log can read exactly that customer's records
- * (Art. 15 export). Without an index on event_index.customer_id this scans the table (see governance/retention.md).
+ * (Art. 15 export), found through the index `event_index_customer`.
  */
 export class CustomerEventIndexRepository implements CustomerEventLocator {
   constructor(private readonly dataSource: DataSource) {}

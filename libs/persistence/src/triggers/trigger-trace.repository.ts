@@ -1,11 +1,12 @@
 import { DataSource, In, LessThan } from 'typeorm';
+import { deleteRowsBefore } from '../retention/aged-rows.repository';
 import type { TriggerTraceRow } from './trigger-tables.entity';
 
 export type StoredTriggerTrace = Readonly<Omit<TriggerTraceRow, 'id'>>;
 
 /**
  * The trigger stages of events (`GET /v1/events/{id}/trace`), kept past a restart. Written in batches by the
- * trigger runtime off the event path; read by event id; bounded by age (the retention job) and by `trim`.
+ * trigger runtime off the event path; read by event id; bounded by age (the retention job, category `trigger_traces`) and by `trim`.
  */
 export class TriggerTraceRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -26,10 +27,9 @@ export class TriggerTraceRepository {
     return rows.map(({ id: _id, ...stage }) => stage);
   }
 
-  /** Deletes stages recorded before `beforeMs`; returns how many went. */
-  async deleteRecordedBefore(beforeMs: number): Promise<number> {
-    const result = await this.rows.delete({ recordedAtMs: LessThan(beforeMs) });
-    return result.affected ?? 0;
+  /** Deletes stages recorded before `beforeMs` (retention category `trigger_traces`), a chunk per statement; returns how many went. */
+  deleteRecordedBefore(beforeMs: number): Promise<number> {
+    return deleteRowsBefore(this.rows, 'id', 'recordedAtMs', beforeMs);
   }
 
   /** Keeps the newest `keep` stages (a bound that holds even without the retention job); returns how many went. */
