@@ -84,9 +84,14 @@ export class ChainCheck {
    * Checks the next record of a chain read in one pass, in (sequence, id) order and without pages (so without the
    * overlap a page starts with); returns false once the chain is broken (stop reading). A reader that streams the rows
    * checks each as it arrives, and no page of them stays alive meanwhile.
+   *
+   * `bodyBytes`, when the reader has them, are the stored body exactly as the database sent it, and what is hashed
+   * (instead of encoding `row.body` back into bytes). `row.body` is then only searched and compared with the other
+   * columns, so a reader may give every text of the row as byte strings (one character per byte) instead of decoding
+   * it: the column check searches ASCII patterns only, which UTF-8 never uses inside a multi-byte character.
    */
-  checkNext(row: StoredAuditRecord): boolean {
-    return this.broken === undefined && this.checkRow(row);
+  checkNext(row: StoredAuditRecord, bodyBytes?: Uint8Array): boolean {
+    return this.broken === undefined && this.checkRow(row, bodyBytes);
   }
 
   /** The outcome once every page was fed (or checkPage returned false). */
@@ -95,7 +100,7 @@ export class ChainCheck {
     return this.broken === undefined ? { verified: this.verified, lastSequence: this.expected - 1 } : { verified: this.verified, lastSequence: this.expected - 1, broken: this.broken };
   }
 
-  private checkRow(row: StoredAuditRecord): boolean {
+  private checkRow(row: StoredAuditRecord, bodyBytes?: Uint8Array): boolean {
     const expected = this.expected;
     if (this.overlap && row.sequence === expected - 1 && row.id === this.lastId) {
       this.overlap = false;
@@ -104,7 +109,7 @@ export class ChainCheck {
     if (row.sequence !== expected) {
       return row.sequence < expected ? this.breakAt(row.sequence, 'duplicate_sequence') : this.breakAt(expected, 'missing_record');
     }
-    if (sha256Hex(row.body) !== row.hash) return this.breakAt(expected, 'hash_mismatch');
+    if (sha256Hex(bodyBytes ?? row.body) !== row.hash) return this.breakAt(expected, 'hash_mismatch');
     if (row.prevHash !== this.prevHash) return this.breakAt(expected, 'broken_link');
     const column = row.chain === this.chain ? columnDisagreement(row) : 'chain';
     if (column !== null) return this.breakAt(expected, 'column_mismatch', column);

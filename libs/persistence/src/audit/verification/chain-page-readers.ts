@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
-import { Client, Query, type QueryArrayConfig, type QueryConfig } from 'pg';
-import { ChainCheck, checkChainPages, type ChainOutcome, type ChainProofs } from '@kairos/audit';
+import { Client } from 'pg';
+import { checkChainPages, type ChainOutcome, type ChainProofs } from '@kairos/audit';
 import { RECORD_COLUMN_LIST, recordOfTuple, type RecordTuple } from '../audit-record-sql';
+import { BinaryCopyOut } from './binary-copy-out';
+import { CHAIN_COPY_FIELDS, chainCopySql, CopiedChainCheck } from './copied-chain-check';
 import type { ChainReadSource } from './chain-verification-protocol';
 
 /** Checks whole chains read through a connection of its own, and lets the connection go. */
@@ -36,36 +38,27 @@ function openSqliteChainReader(source: Extract<ChainReadSource, { dialect: 'sqli
 }
 
 /**
- * PostgreSQL: the whole chain in one query, each row checked as pg parses it off the socket. Nothing is collected
- * (with a row listener pg keeps no result rows), so a record is garbage right after its check instead of surviving in a
- * page of thousands across young-generation collections; the server keeps sending while this thread hashes, without a
- * round trip per page; and the chain is read in one snapshot.
+ * PostgreSQL: the whole chain in one binary COPY, each row checked as it comes off the socket. pg passes COPY data
+ * through as bytes, so nothing is parsed that the check does not use: no row of strings and typed values built by pg,
+ * integers read as 8 bytes instead of parsed from text, and each body hashed from the bytes the server sent instead of
+ * encoded again from its string. Nothing is collected, so a record is garbage right after its check; the server keeps
+ * sending while this thread hashes, without a round trip per page; and the chain is read in one snapshot.
  */
 async function openPostgresChainReader(source: Extract<ChainReadSource, { dialect: 'postgres' }>, recordsTable: string): Promise<ChainReader> {
   const client = new Client(source.connection);
   await client.connect();
   // This connection only ever reads chains: in (chain, sequence) index order, never a bitmap or sequential scan whose
   // rows must then be sorted — with the statistics of a freshly written table the planner chose exactly that, and
-  // spilled the sort of a whole chain to disk.
-  await client.query('SET enable_bitmapscan = off; SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0');
-  const text = `SELECT ${RECORD_COLUMN_LIST} FROM ${recordsTable} WHERE chain = $1 ORDER BY sequence`;
+  // spilled the sort of a whole chain to disk. Text arrives as UTF-8, the encoding the bodies were hashed in.
+  await client.query("SET enable_bitmapscan = off; SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0; SET client_encoding = 'UTF8'");
   return {
-    verifyChain: (chain, proofs) =>
-      new Promise<ChainOutcome>((resolve, reject) => {
-        const check = new ChainCheck(chain, proofs);
-        // Named: parsed and planned once per connection. Rows as arrays: pg then builds no object with named properties.
-        const config: QueryArrayConfig = { name: 'kairos-audit-chain', text, values: [chain], rowMode: 'array' };
-        // pg's Query takes rowMode at run time; its typings list it only on QueryArrayConfig.
-        const query = new Query<RecordTuple>(config as QueryConfig);
-        // After a break the rest of the chain still arrives and is dropped unchecked: the outcome names the first break.
-        let intact = true;
-        query.on('row', (row: RecordTuple) => {
-          if (intact) intact = check.checkNext(recordOfTuple(row));
-        });
-        query.on('error', reject);
-        query.on('end', () => resolve(check.finish()));
-        void client.query(query);
-      }),
+    verifyChain: async (chain, proofs) => {
+      const check = new CopiedChainCheck(chain, proofs);
+      const copy = new BinaryCopyOut(chainCopySql(recordsTable, chain), CHAIN_COPY_FIELDS, check.onRow);
+      void client.query(copy);
+      await copy.done;
+      return check.finish();
+    },
     close: () => client.end(),
   };
 }

@@ -114,7 +114,7 @@ class VerificationThread {
   private readonly worker: Worker;
   private current: { readonly taskId: number; readonly resolve: (outcome: ChainOutcome) => void; readonly reject: (error: Error) => void } | undefined;
   private failure: Error | undefined;
-  /** Settles once the thread loaded its code (or failed to). */
+  /** Settles once the thread loaded its code and opened its connection (or failed to). */
   readonly started: Promise<void>;
   private startedNow = false;
 

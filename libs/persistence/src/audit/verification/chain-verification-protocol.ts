@@ -35,7 +35,7 @@ export interface ChainVerificationRequest {
 }
 
 export type ChainVerificationReply =
-  /** The thread loaded its code: it takes chains at once from now on. */
+  /** The thread loaded its code and opened its connection (a failed opening is retried on the first chain). */
   | { readonly kind: 'ready' }
   | { readonly kind: 'verified'; readonly taskId: number; readonly outcome: ChainOutcome }
   /** Reading failed (connection lost, table missing): the chain was not checked. The message names no record content. */

@@ -4,7 +4,8 @@ import type { ChainVerificationReply, ChainVerificationRequest, ChainVerificatio
 
 /**
  * A verification thread: a read connection of its own, and one chain at a time checked by the verifier's ChainCheck
- * (see ChainVerificationPool). The connection is opened on the first chain; 'close' ends it and the thread.
+ * (see ChainVerificationPool). The connection is opened as the thread starts (see start()); 'close' ends it and the
+ * thread.
  */
 if (!parentPort) throw new Error('chain-verification.worker must run as a worker thread');
 const port = parentPort;
@@ -33,7 +34,20 @@ async function verify(request: ChainVerificationRequest): Promise<void> {
   port.postMessage(reply);
 }
 
-port.postMessage({ kind: 'ready' } satisfies ChainVerificationReply);
+void start();
+
+/**
+ * The connection is opened as the thread starts rather than on the first chain (a new PostgreSQL backend and the first
+ * query on it cost the first verification on new threads a few percent); if that fails, the first chain opens it again.
+ */
+async function start(): Promise<void> {
+  const opening = openChainReader(settings.source, settings.recordsTable);
+  reader = opening;
+  await opening.catch(() => {
+    if (reader === opening) reader = undefined;
+  });
+  port.postMessage({ kind: 'ready' } satisfies ChainVerificationReply);
+}
 
 async function close(): Promise<void> {
   const opened = reader;
