@@ -47,6 +47,8 @@ export async function startKafkaBenchPlatform(options: { readonly app: 'platform
     app: options.app,
     dataDir,
     timeoutMs: 120_000,
+    // A CPU profile of the platform process (written when the benchmark stops it), for finding what the tail waits on.
+    nodeArgs: process.env.KAIROS_BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KAIROS_BENCH_PROFILE_DIR}`, '--cpu-prof-interval=250'] : [],
     env: {
       KAFKA_BROKERS: kafka.brokers.join(','),
       DATABASE_URL: TEST_POSTGRES_URL,
