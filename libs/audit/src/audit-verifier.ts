@@ -29,9 +29,11 @@ export interface AuditVerifierOptions {
    * them one by one.
    */
   readonly concurrency?: number;
+  /** Records from which the chains go to the store's verification threads, started first if need be (default 50,000). */
+  readonly threadsFromRecords?: number;
 }
 
-/** Records from which a verification starts the store's verification threads (see chainVerifierToUse). */
+/** Records from which a verification uses the store's verification threads (see chainVerifierToUse). */
 const THREADS_FROM_RECORDS = 50_000;
 
 /**
@@ -40,7 +42,7 @@ const THREADS_FROM_RECORDS = 50_000;
  * file (see checkpoint-evidence.ts) against the chains. It stops at the first break and names its chain and sequence.
  *
  * The checkpoint file is read and its signatures checked here; the chains, which are independent of one another, are
- * checked on the store's verification threads when it has them and they are started (each with a read connection of
+ * checked on the store's verification threads when it has them and the log is large (each with a read connection of
  * its own), else on this event loop with pages fetched one ahead.
  */
 export class AuditVerifier {
@@ -58,7 +60,7 @@ export class AuditVerifier {
     const heads = await this.options.store.heads();
     const chains = [...new Set([...heads.map((head) => head.chain), ...evidence.proofs.keys()])].sort((a, b) => a - b);
     const signedThrough = new Map(evidence.latestHeads.map((head) => [head.chain, head.sequence]));
-    const remote = this.chainVerifierToUse(heads);
+    const remote = await this.chainVerifierToUse(heads);
     const outcomes = await this.verifyChains(chains, evidence.proofs, remote);
     let recordsVerified = 0;
     let recordsAfterLastCheckpoint = 0;
@@ -92,15 +94,18 @@ export class AuditVerifier {
   }
 
   /**
-   * The store's verification threads when they are started. A log of THREADS_FROM_RECORDS or more starts them for
-   * the next verifications, checked here meanwhile; a smaller one is checked here faster than threads start (under
-   * swc-node a thread compiles its TypeScript first, about a second of CPU), so it does not start them.
+   * The store's verification threads for a log of THREADS_FROM_RECORDS or more, started first if need be: checking a
+   * large log here would take the event loop from the decisions it serves for seconds, and is slower than starting
+   * the threads (under swc-node a thread compiles its TypeScript first, about a second). A smaller log is checked here
+   * faster than threads start, so it does not start them.
    */
-  private chainVerifierToUse(heads: readonly { readonly sequence: number }[]): AuditChainVerifier | undefined {
+  private async chainVerifierToUse(heads: readonly { readonly sequence: number }[]): Promise<AuditChainVerifier | undefined> {
     const remote = this.options.store.chainVerifier;
     if (remote === undefined || remote.ready()) return remote;
-    if (heads.reduce((records, head) => records + head.sequence, 0) >= THREADS_FROM_RECORDS) void remote.prepare();
-    return undefined;
+    if (heads.reduce((records, head) => records + head.sequence, 0) < (this.options.threadsFromRecords ?? THREADS_FROM_RECORDS)) return undefined;
+    await remote.prepare();
+    // prepare() never rejects: threads that could not start leave the log to this event loop rather than unverified.
+    return remote.ready() ? remote : undefined;
   }
 
   /** A chain on the store's verification threads when they are ready, else here, page by page. */
