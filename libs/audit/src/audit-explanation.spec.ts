@@ -39,7 +39,8 @@ describe('explainRecord', () => {
     expect(explanation.sections.find((s) => s.topic === 'counterfactuals')!.lines).toEqual([
       'Had “income monthly” been 3,200 instead of 2,800, the result would have been “offer-premium-card”.',
     ]);
-    expect(explanation.sections.map((s) => s.topic)).toEqual(['inputs', 'logic', 'consent', 'reasons', 'counterfactuals', 'record']);
+    expect(explanation.sections.map((s) => s.topic)).toEqual(['inputs', 'logic', 'ranking', 'consent', 'reasons', 'counterfactuals', 'record']);
+    expect(explanation.sections.find((s) => s.topic === 'ranking')!.lines).toEqual(['1. “a-5”: priority 0.81']);
   });
 
   it('explains a suppression with its reasons and renders unknown codes generically', () => {
@@ -52,6 +53,70 @@ describe('explainRecord', () => {
     expect(explainRecord(suppressed, 'en').summary).toBe(
       'You did not receive this offer because you withdrew your consent to marketing via e-mail, you objected to direct marketing and the reason “brand_new_rule:x” applied.',
     );
+  });
+
+  describe('a decision as the pipeline records it (libs/decisioning decision-audit.ts)', () => {
+    const factors = {
+      propensity: { value: 0.8, source: 'default', model: null, modelVersion: null },
+      value: 40,
+      contextWeight: { value: 7.5, matched: ['trigger=card-lock-after-pin-failures ×5', 'channel=ivr ×1.5'] },
+      lever: { value: 1, catalog: 1, override: null },
+    };
+    const served = recordFrom(
+      decisionDraft(8, {
+        actor: { type: 'principal', principalId: 'key-ivr', role: 'channel' },
+        reasons: [
+          'selected:card-unlock:ivr',
+          'letter-reminder:deferred:quiet_hours:letter:until:2026-11-25T07:00:00.000Z',
+          'credit-card-recommendation:ineligible:age >= 18',
+          'installment-loan-offer:responsible_lending:in_arrears',
+          'retention-offer:not_in_segment:retention-winter-2026',
+          'debit-card-offer:arbitration:below_top_n',
+        ],
+        logic: { rules: [], models: [], triggerId: 'card-lock-after-pin-failures,unrelated-trigger' },
+        output: { actions: [{ rank: 1, actionId: 'card-unlock', channel: 'ivr', priority: 240, factors }] },
+        consent: { asOfOffset: -1, grants: [], objections: [] },
+        counterfactuals: [],
+      }),
+    );
+
+    it('names the offer, the trigger that weighed for it and its rank, and every factor of the ranking', () => {
+      const de = explainRecord(served, 'de');
+      expect(de.summary).toBe(
+        'Sie sehen „card-unlock“ über das Telefonmenü, weil eine Ihrer Aktivitäten den Ereignis-Auslöser „card-lock-after-pin-failures“ erfüllt hat und es alle Voraussetzungen erfüllte und für Sie den höchsten Rang hatte.',
+      );
+      const lines = Object.fromEntries(de.sections.map((s) => [s.topic, s.lines]));
+      expect(lines.ranking).toEqual([
+        '1. „card-unlock“ über das Telefonmenü: Priorität 240 = Neigung 0,8 (Standardwert) × Wert 40 × Kontextgewicht 7,5 (trigger=card-lock-after-pin-failures ×5, channel=ivr ×1.5) × Geschäftshebel 1',
+      ]);
+      expect(lines.consent).toEqual(['Bis dahin war keine Einwilligung und kein Widerspruch von Ihnen erfasst']);
+      expect(lines.record[0]).toMatch(/, aufgezeichnet von dem anfragenden Kanal \(Rolle channel\)$/);
+      expect(explainRecord(served, 'en').summary).toBe(
+        'You see “card-unlock” via the phone menu because something you did matched the event trigger “card-lock-after-pin-failures” and it met every condition and ranked highest for you.',
+      );
+    });
+
+    it('says for each held-back or waiting action why, in words', () => {
+      expect(explainRecord(served, 'en').sections.find((s) => s.topic === 'reasons')!.lines).toEqual([
+        '“letter-reminder” waits until 2026-11-25T07:00:00.000Z because it was quiet hours for letter where you are.',
+        '“credit-card-recommendation” was not offered because the condition “age >= 18” was not met.',
+        '“installment-loan-offer” was not offered because you are behind with payments, and we then offer no further credit.',
+        '“retention-offer” was not offered because you are not in the target group of the campaign “retention-winter-2026”.',
+        '“debit-card-offer” was not offered because other offers ranked higher for you.',
+      ]);
+      expect(explainRecord(served, 'de').sections.find((s) => s.topic === 'reasons')!.lines[2]).toBe(
+        '„installment-loan-offer“ kam nicht in Frage, weil Sie mit Zahlungen im Rückstand sind und wir dann keinen weiteren Kredit anbieten.',
+      );
+    });
+
+    it('says when no offer qualified, and never claims a trigger that did not weigh for the offer', () => {
+      const nothing = recordFrom(decisionDraft(9, { reasons: ['credit-card-recommendation:ineligible:age >= 18'], output: { actions: [] }, counterfactuals: [] }));
+      expect(explainRecord(nothing, 'en').summary).toBe('No offer qualified for this request; the reasons for each offer are listed under “Reasons”.');
+      const unweighted = recordFrom(
+        decisionDraft(10, { reasons: ['selected:tip:app'], logic: { rules: [], models: [], triggerId: 'card-lock-after-pin-failures' }, output: { actions: [{ rank: 1, actionId: 'tip', channel: 'app', priority: 2, factors: { ...factors, contextWeight: { value: 1, matched: [] } } }] }, counterfactuals: [] }),
+      );
+      expect(explainRecord(unweighted, 'en').summary).toBe('You see “tip” via the app because it met every condition and ranked highest for you.');
+    });
   });
 
   it('shows opened personal data, a sealed placeholder, or the erased placeholder', () => {

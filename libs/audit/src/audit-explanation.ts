@@ -11,12 +11,14 @@ import {
   valueWords,
   viaChannel,
 } from './explanation-vocabulary';
+import { type DecisionReason, offeredAction, parseDecisionReason, reasonSentence } from './decision-reasons';
+import { rankingLines } from './ranking-lines';
 import { reasonPhrase } from './reason-phrases';
 
 /** The personal data of a record as the caller could open it: the values, `erased` once the key is gone. */
 export type OpenedPersonalData = Readonly<Record<string, unknown>> | 'erased';
 
-export type ExplanationTopic = 'inputs' | 'logic' | 'consent' | 'reasons' | 'counterfactuals' | 'personal_data' | 'record';
+export type ExplanationTopic = 'inputs' | 'logic' | 'ranking' | 'consent' | 'reasons' | 'counterfactuals' | 'personal_data' | 'record';
 
 export interface ExplanationSection {
   readonly topic: ExplanationTopic;
@@ -106,6 +108,7 @@ const LEADS: Readonly<Record<AuditRecordKind, Readonly<Record<ExplanationLocale,
 const HEADINGS: Readonly<Record<ExplanationTopic, Readonly<Record<ExplanationLocale, string>>>> = {
   inputs: { en: 'What was taken into account', de: 'Was berücksichtigt wurde' },
   logic: { en: 'Rules and models that decided', de: 'Regeln und Modelle, die entschieden haben' },
+  ranking: { en: 'How the offers were ranked', de: 'Wie die Angebote gereiht wurden' },
   consent: { en: 'Consent in force at the time', de: 'Damals geltende Einwilligungen' },
   reasons: { en: 'Reasons', de: 'Gründe' },
   counterfactuals: { en: 'What would have changed the result', de: 'Was das Ergebnis geändert hätte' },
@@ -119,20 +122,59 @@ const HEADINGS: Readonly<Record<ExplanationTopic, Readonly<Record<ExplanationLoc
  * and kinds are rendered generically.
  */
 export function explainRecord(record: AuditRecord, locale: ExplanationLocale, personalData?: OpenedPersonalData): AuditExplanation {
-  const reasons = stringsOf(record.reasons);
-  const lead = LEADS[plainText(record.kind) as AuditRecordKind]?.[locale] ?? { lead: locale === 'de' ? 'Dieser Eintrag wurde erstellt, weil' : 'This record was made because', plain: plainText(record.kind) };
-  const summary = reasons.length > 0 ? `${lead.lead} ${joinClauses(reasons.map((code) => reasonPhrase(code, locale)), locale)}.` : lead.plain;
+  const reasons = stringsOf(record.reasons).map(parseDecisionReason);
+  const ranking = rankingLines(record.output, locale);
   const sections = [
     section('inputs', locale, inputLines(record, locale)),
     section('logic', locale, logicLines(record, locale)),
+    section('ranking', locale, ranking),
     section('consent', locale, consentLines(record, locale)),
-    section('reasons', locale, reasons.map((code) => `${locale === 'de' ? 'Weil' : 'Because'} ${reasonPhrase(code, locale)}.`)),
+    // What was offered is in the ranking when the record has one; the reasons then say why the rest was not.
+    section('reasons', locale, reasons.filter((reason) => reason.kind !== 'selected' || ranking.length === 0).map((reason) => reasonSentence(reason, locale))),
     section('counterfactuals', locale, counterfactualLines(record, locale)),
     section('personal_data', locale, personalDataLines(record, locale, personalData)),
     section('record', locale, recordLines(record, locale)),
   ].filter((s) => s.lines.length > 0);
+  const summary = summaryOf(record, reasons, locale);
   const text = [summary, ...sections.map((s) => `${s.heading}:\n${s.lines.map((line) => `- ${line}`).join('\n')}`)].join('\n\n');
   return { recordId: record.id, kind: record.kind, locale, summary, sections, text };
+}
+
+/**
+ * The answer to "why?" in one sentence. A decision names what it offered and why; one that offered nothing says so
+ * (each held-back action's reason is in the reasons section); any other record joins its reasons to its kind's lead.
+ */
+function summaryOf(record: AuditRecord, reasons: readonly DecisionReason[], locale: ExplanationLocale): string {
+  const de = locale === 'de';
+  const selected = reasons.filter((reason) => reason.kind === 'selected');
+  const recordReasons = reasons.flatMap((reason) => (reason.kind === 'record' ? [reasonPhrase(reason.reason, locale)] : []));
+  if (selected.length > 0) {
+    const offered = joinClauses(selected.map((reason) => offeredAction(reason.actionId, reason.channel, locale)), locale);
+    const ranked = selected.length === 1
+      ? (de ? 'es alle Voraussetzungen erfüllte und für Sie den höchsten Rang hatte' : 'it met every condition and ranked highest for you')
+      : (de ? 'sie alle Voraussetzungen erfüllten und für Sie die höchsten Ränge hatten' : 'they met every condition and ranked highest for you');
+    const why = [...occasionPhrases(record, locale), ...recordReasons, ranked];
+    return de ? `Sie sehen ${offered}, weil ${joinClauses(why, locale)}.` : `You see ${offered} because ${joinClauses(why, locale)}.`;
+  }
+  if (record.kind === 'decision_served' && reasons.some((reason) => reason.kind === 'held_back' || reason.kind === 'deferred') && recordReasons.length === 0) {
+    return de ? 'Für diese Anfrage kam kein Angebot in Frage; warum, steht für jedes Angebot unter „Gründe“.' : 'No offer qualified for this request; the reasons for each offer are listed under “Reasons”.';
+  }
+  const lead = LEADS[plainText(record.kind) as AuditRecordKind]?.[locale] ?? { lead: de ? 'Dieser Eintrag wurde erstellt, weil' : 'This record was made because', plain: plainText(record.kind) };
+  return recordReasons.length > 0 ? `${lead.lead} ${joinClauses(recordReasons, locale)}.` : lead.plain;
+}
+
+/**
+ * The event triggers that weighed for an offered action: those of the record's triggers that its context weight
+ * matched (ranking factors). A trigger that was merely present at the decision is not claimed as its occasion.
+ */
+function occasionPhrases(record: AuditRecord, locale: ExplanationLocale): string[] {
+  const triggerIds = record.logic?.triggerId === undefined ? [] : plainText(record.logic.triggerId).split(',').filter((id) => id !== '');
+  const output = record.output as { actions?: unknown } | undefined;
+  const weighed = (Array.isArray(output?.actions) ? output.actions : []).flatMap((action: unknown) => {
+    const matched = (action as { factors?: { contextWeight?: { matched?: unknown } } } | null)?.factors?.contextWeight?.matched;
+    return Array.isArray(matched) ? matched.map(plainText) : [];
+  });
+  return triggerIds.filter((id) => weighed.some((description) => description.includes(`trigger=${id}`))).map((id) => reasonPhrase(`trigger_fired:${id}`, locale));
 }
 
 function section(topic: ExplanationTopic, locale: ExplanationLocale, lines: readonly string[]): ExplanationSection {
@@ -177,7 +219,11 @@ function logicLines(record: AuditRecord, locale: ExplanationLocale): string[] {
 function consentLines(record: AuditRecord, locale: ExplanationLocale): string[] {
   if (!record.consent) return [];
   const de = locale === 'de';
-  const lines = [de ? `Stand: Position ${plainText(record.consent.asOfOffset)} Ihres Ereignisverlaufs` : `As of position ${plainText(record.consent.asOfOffset)} of your event history`];
+  // -1: nothing about consent had been recorded for the customer yet.
+  const lines =
+    record.consent.asOfOffset === -1
+      ? [de ? 'Bis dahin war keine Einwilligung und kein Widerspruch von Ihnen erfasst' : 'No consent or objection of yours had been recorded by then']
+      : [de ? `Stand: Position ${plainText(record.consent.asOfOffset)} Ihres Ereignisverlaufs` : `As of position ${plainText(record.consent.asOfOffset)} of your event history`];
   for (const grant of arrayOf(record.consent.grants)) {
     lines.push(`${purposeWords(plainText(grant?.purpose), locale)}${viaChannel(grant?.channel == null ? undefined : plainText(grant.channel), locale)}: ${consentStatusWords(plainText(grant?.status), locale)}`);
   }
@@ -210,18 +256,19 @@ function personalDataLines(record: AuditRecord, locale: ExplanationLocale, opene
 function recordLines(record: AuditRecord, locale: ExplanationLocale): string[] {
   const de = locale === 'de';
   const actor = record.actor;
-  const by =
-    actor?.type === 'principal'
-      ? de
-        ? `einer Person mit der Rolle ${plainText(actor.role)}`
-        : `a person with the role ${plainText(actor.role)}`
-      : `${plainText(actor?.component ?? '?')} ${plainText(actor?.version ?? '')}`.trim();
+  const by = actor?.type === 'principal' ? principalWords(plainText(actor.role), locale) : `${plainText(actor?.component ?? '?')} ${plainText(actor?.version ?? '')}`.trim();
   const at = isoOf(record.occurredAtMs);
   const lines = [de ? `Geschehen am ${at}, aufgezeichnet von ${by}` : `Happened at ${at}, recorded by ${by}`];
   if (record.decisionId !== undefined) lines.push(de ? `Entscheidung ${plainText(record.decisionId)}` : `Decision ${plainText(record.decisionId)}`);
   const [sequence, chain, hash] = [record.sequence, record.chain, record.hash].map(plainText);
   lines.push(de ? `Eintrag ${sequence} der Kette ${chain}, Prüfsumme ${hash}` : `Entry ${sequence} of chain ${chain}, checksum ${hash}`);
   return lines;
+}
+
+/** A channel's key is a system asking for a decision, not a person; every other role is held by people. */
+function principalWords(role: string, locale: ExplanationLocale): string {
+  if (role === 'channel') return locale === 'de' ? 'dem anfragenden Kanal (Rolle channel)' : 'the channel that asked (role channel)';
+  return locale === 'de' ? `einer Person mit der Rolle ${role}` : `a person with the role ${role}`;
 }
 
 function isoOf(ms: unknown): string {

@@ -16,6 +16,8 @@ const both =
     locale === 'de' ? de(args) : en(args);
 
 const arg = (args: readonly string[], i: number, fallback = '?') => (args[i] === undefined || args[i] === '' ? fallback : args[i]);
+/** Argument i and every one after it: an expression may itself contain the separator. */
+const rest = (args: readonly string[], i: number) => arg([args.slice(i).join(':')], 0);
 
 /**
  * Reason codes (`code:arg:arg`) as the decision path writes them (consent: libs/consent consent-decision.ts), rendered
@@ -93,6 +95,53 @@ const PHRASES: Readonly<Record<string, Phrase>> = {
     (a) => `a condition for the offer (“${arg(a, 0)}”) was not met`,
     (a) => `eine Voraussetzung für das Angebot („${arg(a, 0)}“) nicht erfüllt war`,
   ),
+  // The decision pipeline's own codes (libs/decisioning, stages/*.stage.ts), as a held-back action records them.
+  ineligible: (a, l) => {
+    if (a[0] === 'rule_unavailable') return l === 'de' ? `das Regelwerk „${arg(a, 1)}“, das darüber entscheidet, nicht in Betrieb war` : `the rule set “${arg(a, 1)}” that decides on it was not deployed`;
+    if (a[0] === 'rule') return l === 'de' ? `das Regelwerk „${arg(a, 1)}“ es für Sie nicht vorsah` : `the rule set “${arg(a, 1)}” did not select it for you`;
+    return l === 'de' ? `die Voraussetzung „${rest(a, 0)}“ nicht erfüllt war` : `the condition “${rest(a, 0)}” was not met`;
+  },
+  not_applicable: (a, l) => {
+    if (a[0] === 'placement') return l === 'de' ? 'es an dieser Stelle nicht angeboten wird' : 'it is not offered in this place';
+    if (a[0] === 'no_trigger') return l === 'de' ? 'kein Ereignis den Anlass dafür gegeben hat' : 'nothing you did gave occasion for it';
+    return l === 'de' ? 'die Bedingung für seinen Einsatz nicht erfüllt war' : 'the condition for using it was not met';
+  },
+  campaign_inactive: both(
+    (a) => `the campaign “${arg(a, 0)}” was not running`,
+    (a) => `die Kampagne „${arg(a, 0)}“ nicht lief`,
+  ),
+  not_in_segment: both(
+    (a) => `you are not in the target group of the campaign “${arg(a, 0)}”`,
+    (a) => `Sie nicht zur Zielgruppe der Kampagne „${arg(a, 0)}“ gehören`,
+  ),
+  control_group: both(
+    (a) => `you are in the control group of the campaign “${arg(a, 0)}”, which receives nothing so that the campaign's effect can be measured`,
+    (a) => `Sie zur Kontrollgruppe der Kampagne „${arg(a, 0)}“ gehören, die nichts erhält, damit die Wirkung der Kampagne messbar ist`,
+  ),
+  campaign_exclusion: both(
+    (a) => `the campaign “${arg(a, 0)}” contacted you recently`,
+    (a) => `die Kampagne „${arg(a, 0)}“ Sie kürzlich angesprochen hat`,
+  ),
+  campaign_full: both(
+    (a) => `the campaign “${arg(a, 0)}” had reached its largest audience`,
+    (a) => `die Kampagne „${arg(a, 0)}“ ihre höchste Empfängerzahl erreicht hatte`,
+  ),
+  responsible_lending: (a, l) => {
+    if (a[0] === 'in_arrears') return l === 'de' ? 'Sie mit Zahlungen im Rückstand sind und wir dann keinen weiteren Kredit anbieten' : 'you are behind with payments, and we then offer no further credit';
+    if (a[0] === 'over_limit') return l === 'de' ? 'Ihre Kreditkarte über dem Limit ist und wir dann keinen weiteren Kredit anbieten' : 'your credit card is over its limit, and we then offer no further credit';
+    return l === 'de' ? 'die Angaben für eine verantwortungsvolle Kreditvergabe nicht vorlagen' : 'the information responsible lending needs was not available';
+  },
+  decline_cooldown: both(
+    () => 'you declined this offer recently',
+    () => 'Sie dieses Angebot kürzlich abgelehnt haben',
+  ),
+  capacity: (a, l) => (l === 'de' ? `der Kanal ${channelWords(arg(a, 0), l)} ausgelastet war` : `the channel ${channelWords(arg(a, 0), l)} was at capacity`),
+  quiet_hours: (a, l) => (l === 'de' ? `bei Ihnen für ${channelWords(arg(a, 0), l)} Ruhezeit war` : `it was quiet hours for ${channelWords(arg(a, 0), l)} where you are`),
+  arbitration: (a, l) => {
+    if (a[0] === 'other_channel_chosen') return l === 'de' ? 'es Ihnen über einen anderen Kanal angeboten wird' : 'it is offered to you on another channel';
+    if (a[0] === 'group') return l === 'de' ? `aus derselben Gruppe „${arg(a, 1)}“ schon „${arg(a, 2)}“ gewählt wurde` : `“${arg(a, 2)}” was chosen from the same group “${arg(a, 1)}”`;
+    return l === 'de' ? 'andere Angebote für Sie Vorrang hatten' : 'other offers ranked higher for you';
+  },
   content_not_approved: both(
     () => 'the message has not been approved by a human reviewer',
     () => 'die Nachricht nicht von einer prüfenden Person freigegeben war',
