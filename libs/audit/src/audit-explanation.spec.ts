@@ -138,6 +138,45 @@ describe('explainRecord', () => {
     expect(reasonPhrase('legal_basis:legitimate_interests:analytics', 'de')).toBe('die Verarbeitung für Analysen auf unseren berechtigten Interessen beruht');
   });
 
+  it('has words for the reasons of the platform operations, as their writers emit them', () => {
+    const codes = [
+      'access_denied:missing-credentials',
+      'access_denied:not-permitted',
+      'four_eyes_checked',
+      'no_blocking_findings',
+      'content_ref_bound',
+      'approved_unexpired_revision',
+      'drafted',
+      'changes_requested',
+      'ruleset_deployed',
+      'trigger_set_rolled_back',
+      'campaign_approved',
+      'stage:staging->production',
+      'reason:drift fixed: retrained on Q3',
+      'not_scored:churn:objected:profiling',
+      'not_scored:activity:missing_feature:txn_count_30d,age',
+      'txn_count_30d.higher',
+      'failed:drafts',
+      'not_enforced:trigger_traces',
+      'erasure_ground:consent_withdrawn',
+      'erased',
+    ];
+    for (const code of codes) {
+      expect([code, isKnownReason(code)]).toEqual([code, true]);
+      expect(reasonPhrase(code, 'de')).not.toMatch(/der Grund „/);
+      expect(reasonPhrase(code, 'en')).not.toMatch(/the reason “/);
+    }
+    expect(reasonPhrase('stage:staging->production', 'en')).toBe('the model moved from stage “staging” to “production”');
+    expect(reasonPhrase('reason:drift fixed: retrained on Q3', 'de')).toBe('die verantwortliche Person als Grund „drift fixed: retrained on Q3“ angab');
+    expect(reasonPhrase('not_scored:churn:objected:profiling', 'de')).toBe('das Modell „churn“ nicht angewandt wurde, weil Sie dem Profiling widersprochen haben');
+    expect(reasonPhrase('trigger_set_rolled_back', 'en')).toBe('the trigger set was rolled back to its previous version');
+    expect(reasonPhrase('submitted', 'de')).toBe('der Inhalt zur Prüfung eingereicht wurde');
+    expect(reasonPhrase('txn_count_30d.lower', 'en')).toBe("your “txn count 30d” was lower than the model's reference value");
+    expect(reasonPhrase('access_denied:a-reason-from-the-future', 'en')).toBe('the access was refused (a-reason-from-the-future)');
+    // A name that only looks like a lifecycle step stays generic rather than being given a meaning.
+    expect(isKnownReason('ruleset_exploded')).toBe(false);
+  });
+
   it('never throws, whatever the codes and record contents look like', () => {
     fc.assert(
       fc.property(

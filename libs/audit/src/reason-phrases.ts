@@ -1,3 +1,4 @@
+import { patternedPhrase } from './patterned-reason-phrases';
 import {
   channelWords,
   type ExplanationLocale,
@@ -7,17 +8,8 @@ import {
   purposeWords,
   viaChannel,
 } from './explanation-vocabulary';
-
-type Phrase = (args: readonly string[], locale: ExplanationLocale) => string;
-
-const both =
-  (en: (args: readonly string[]) => string, de: (args: readonly string[]) => string): Phrase =>
-  (args, locale) =>
-    locale === 'de' ? de(args) : en(args);
-
-const arg = (args: readonly string[], i: number, fallback = '?') => (args[i] === undefined || args[i] === '' ? fallback : args[i]);
-/** Argument i and every one after it: an expression may itself contain the separator. */
-const rest = (args: readonly string[], i: number) => arg([args.slice(i).join(':')], 0);
+import { OPERATION_PHRASES } from './operation-reason-phrases';
+import { arg, both, type Phrase, rest } from './phrase-kit';
 
 /**
  * Reason codes (`code:arg:arg`) as the decision path writes them (consent: libs/consent consent-decision.ts), rendered
@@ -158,6 +150,9 @@ const PHRASES: Readonly<Record<string, Phrase>> = {
     (a) => `the permission “${arg(a, 0)}” was missing`,
     (a) => `die Berechtigung „${arg(a, 0)}“ fehlte`,
   ),
+  ...OPERATION_PHRASES,
+  not_scored: (a, l) =>
+    l === 'de' ? `das Modell „${arg(a, 0)}“ nicht angewandt wurde, weil ${reasonPhrase(rest(a, 1), l)}` : `the model “${arg(a, 0)}” was not applied because ${reasonPhrase(rest(a, 1), l)}`,
 };
 
 /** Aliases other parts of the platform use for the same reasons. */
@@ -174,10 +169,12 @@ export function reasonPhrase(code: string, locale: ExplanationLocale): string {
   const [name, ...args] = String(code).split(':');
   const phrase = PHRASES[ALIASES[name] ?? name];
   if (phrase !== undefined) return phrase(args, locale);
+  const patterned = patternedPhrase(name, locale);
+  if (patterned !== undefined && args.length === 0) return patterned;
   return locale === 'de' ? `der Grund „${String(code)}“ vorlag` : `the reason “${String(code)}” applied`;
 }
 
 export function isKnownReason(code: string): boolean {
   const name = String(code).split(':')[0];
-  return PHRASES[ALIASES[name] ?? name] !== undefined;
+  return PHRASES[ALIASES[name] ?? name] !== undefined || (patternedPhrase(name, 'en') !== undefined && !String(code).includes(':'));
 }
