@@ -202,7 +202,10 @@ describe('PartitionWorker extensions', () => {
     expect(assigned).toEqual([[0, 1]]);
     const before = saved.length;
     worker.attach({ commit: async () => undefined } as unknown as LogConsumer);
-    await (worker as unknown as { snapshotChanged(): Promise<void> }).snapshotChanged();
+    // One round of the periodic snapshots: they visit the two partitions one at a time.
+    const periodic = worker as unknown as { snapshotNextChanged(): Promise<void> };
+    await periodic.snapshotNextChanged();
+    await periodic.snapshotNextChanged();
     await worker.stop();
     expect(saved.length).toBe(before + 1);
   });
