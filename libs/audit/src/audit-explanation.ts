@@ -3,6 +3,7 @@ import {
   consentStatusWords,
   type ExplanationLocale,
   featureWords,
+  fieldOf,
   joinClauses,
   objectionWords,
   plainText,
@@ -169,9 +170,9 @@ function summaryOf(record: AuditRecord, reasons: readonly DecisionReason[], loca
  */
 function occasionPhrases(record: AuditRecord, locale: ExplanationLocale): string[] {
   const triggerIds = record.logic?.triggerId === undefined ? [] : plainText(record.logic.triggerId).split(',').filter((id) => id !== '');
-  const output = record.output as { actions?: unknown } | undefined;
-  const weighed = (Array.isArray(output?.actions) ? output.actions : []).flatMap((action: unknown) => {
-    const matched = (action as { factors?: { contextWeight?: { matched?: unknown } } } | null)?.factors?.contextWeight?.matched;
+  const actions = fieldOf(record.output, 'actions');
+  const weighed = (Array.isArray(actions) ? actions : []).flatMap((action: unknown) => {
+    const matched = fieldOf(action, 'factors', 'contextWeight', 'matched');
     return Array.isArray(matched) ? matched.map(plainText) : [];
   });
   return triggerIds.filter((id) => weighed.some((description) => description.includes(`trigger=${id}`))).map((id) => reasonPhrase(`trigger_fired:${id}`, locale));

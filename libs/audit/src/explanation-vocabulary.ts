@@ -99,6 +99,16 @@ export function plainText(value: unknown): string {
   }
 }
 
+/**
+ * The value at `path` inside a record's free-form part (its output), or undefined wherever the path does not lead
+ * through own properties of objects: that part's shape is not promised by the record.
+ */
+export function fieldOf(value: unknown, ...path: readonly string[]): unknown {
+  let at = value;
+  for (const key of path) at = typeof at === 'object' && at !== null && Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key] : undefined;
+  return at;
+}
+
 export function signedNumber(value: number, locale: ExplanationLocale): string {
   return (value >= 0 ? '+' : '−') + numberFormats[locale].format(Math.abs(value));
 }

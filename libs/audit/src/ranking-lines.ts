@@ -1,5 +1,5 @@
 import { offeredAction } from './decision-reasons';
-import { type ExplanationLocale, plainText, valueWords } from './explanation-vocabulary';
+import { type ExplanationLocale, fieldOf, plainText, valueWords } from './explanation-vocabulary';
 
 /**
  * How the offered actions were ranked, every factor shown: priority = propensity × value × context weight × business
@@ -10,7 +10,8 @@ export function rankingLines(output: unknown, locale: ExplanationLocale): string
   const actions = fieldOf(output, 'actions');
   if (!Array.isArray(actions)) return [];
   return actions.map((action: unknown, i) => {
-    const rank = typeof fieldOf(action, 'rank') === 'number' ? (fieldOf(action, 'rank') as number) : i + 1;
+    const recordedRank = fieldOf(action, 'rank');
+    const rank = typeof recordedRank === 'number' ? recordedRank : i + 1;
     const offered = offeredAction(plainText(fieldOf(action, 'actionId')), plainText(fieldOf(action, 'channel') ?? ''), locale);
     const priority = fieldOf(action, 'priority');
     const factors = factorTerms(fieldOf(action, 'factors'), locale);
@@ -59,8 +60,4 @@ function propensitySource(propensity: unknown, locale: ExplanationLocale): strin
   }
   if (source === 'default_profiling_objection') return de ? 'Standardwert, weil Sie dem Profiling widersprochen haben' : 'default, as you objected to profiling';
   return de ? 'Standardwert' : 'default';
-}
-
-function fieldOf(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
